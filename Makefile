@@ -1,0 +1,46 @@
+# Trident — make run · make test · make bench · make deps · make lint
+SWIFT ?= swift
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DATA_DIR ?= trident-data
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEPS_STAMP := .build/.deps-$(shell cat Tests/compat/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
+
+.PHONY: deps run build release test unit-test compat-test lint clean
+
+## deps: install what is missing — liblmdb-dev (apt) and the pinned Python test clients (pip)
+deps: $(DEPS_STAMP)
+
+$(DEPS_STAMP): Tests/compat/requirements.txt
+	@pkg-config --exists lmdb || { $(SUDO) apt-get install -y liblmdb-dev || { $(SUDO) apt-get update && $(SUDO) apt-get install -y liblmdb-dev; }; }
+	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/compat/requirements.txt
+	@mkdir -p .build && touch $@
+
+## run: release build, then serve on $(HOST):$(PORT) with data in ./$(DATA_DIR)
+run: deps release
+	.build/release/trident serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product trident
+
+## test: unit tests, then the compat suite (pytest + boto3) against freshly started servers
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(PYTHON) -m pytest -q Tests/compat --trident-binary .build/debug/trident
+
+unit-test: deps
+	$(SWIFT) test
+
+compat-test: build
+	$(PYTHON) -m pytest -q Tests/compat --trident-binary .build/debug/trident
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests
+
+clean:
+	rm -rf .build

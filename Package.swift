@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Trident",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "trident", targets: ["trident"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.70.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(name: "LMDB", dependencies: ["CLMDB"]),
+        .target(name: "DynamoModel"),
+        .target(name: "DynamoExpressions", dependencies: ["DynamoModel"]),
+        .target(
+            name: "TridentStorage",
+            dependencies: ["LMDB", "DynamoModel"]
+        ),
+        .target(
+            name: "TridentEngine",
+            dependencies: [
+                "TridentStorage", "DynamoModel", "DynamoExpressions",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TridentServer",
+            dependencies: [
+                "TridentEngine", "DynamoModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "trident",
+            dependencies: [
+                "TridentServer", "TridentEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
+        .testTarget(name: "DynamoModelTests", dependencies: ["DynamoModel"]),
+        .testTarget(name: "DynamoExpressionsTests", dependencies: ["DynamoExpressions"]),
+        .testTarget(name: "TridentStorageTests", dependencies: ["TridentStorage"]),
+        .testTarget(name: "TridentEngineTests", dependencies: ["TridentEngine"]),
+        .testTarget(
+            name: "TridentServerTests",
+            dependencies: [
+                "TridentServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

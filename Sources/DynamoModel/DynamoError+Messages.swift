@@ -1,0 +1,185 @@
+/// Every DynamoDB error Trident can answer, with DynamoDB's own wording (as asserted against the
+/// real service by dynalite's and Alternator's suites). Oddities such as "An string set  may not be
+/// empty" (two spaces) and "limit of2048 bytes" are the service's, kept on purpose.
+extension DynamoError {
+    // MARK: protocol
+
+    /// Unknown or missing `X-Amz-Target`: DynamoDB sends no message.
+    public static let unknownOperation = DynamoError(type: serviceNamespace + "UnknownOperationException", message: "")
+
+    /// Unparseable JSON or an empty body: DynamoDB sends no message.
+    public static let malformedBody = DynamoError(type: serviceNamespace + "SerializationException", message: "")
+
+    /// A member of the wrong JSON type (`NUMBER_VALUE cannot be converted to String`).
+    public static func serialization(_ message: String) -> DynamoError {
+        DynamoError(type: serviceNamespace + "SerializationException", message: message)
+    }
+
+    public static func internalServerError(_ message: String = "Internal server error") -> DynamoError {
+        DynamoError(status: 500, type: dynamoNamespace + "InternalServerError", message: message)
+    }
+
+    // MARK: validation
+
+    public static func validation(_ message: String) -> DynamoError {
+        DynamoError(type: validateNamespace + "ValidationException", message: message)
+    }
+
+    /// "N validation errors detected: …; …", at most ten listed.
+    public static func constraints(_ violations: [String]) -> DynamoError {
+        let listed = violations.prefix(10)
+        let count = listed.count
+        let noun = count == 1 ? "error" : "errors"
+        return validation("\(count) validation \(noun) detected: " + listed.joined(separator: "; "))
+    }
+
+    public static func tableNameRequired() -> DynamoError {
+        validation("The parameter 'TableName' is required but was not present in the request")
+    }
+
+    public static func tableNameLength() -> DynamoError {
+        validation("TableName must be at least 3 characters long and at most 255 characters long")
+    }
+
+    public static func invalidParameter(_ detail: String) -> DynamoError {
+        validation("One or more parameter values were invalid: " + detail)
+    }
+
+    // MARK: attribute values
+
+    public static let emptyAttributeValue = validation(
+        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+    public static let multipleDatatypes = validation(
+        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes")
+    public static let nullMustBeTrue = invalidParameter("Null attribute value types must have the value of true")
+    public static let emptyStringSet = invalidParameter("An string set  may not be empty")
+    public static let emptyNumberSet = invalidParameter("An number set  may not be empty")
+    public static let emptyBinarySet = invalidParameter("Binary sets should not be empty")
+    public static let numberSetDuplicates = validation("Input collection contains duplicates")
+
+    public static func stringSetDuplicates(_ members: [String]) -> DynamoError {
+        invalidParameter("Input collection [\(members.joined(separator: ", "))] contains duplicates.")
+    }
+
+    public static func binarySetDuplicates(_ base64Members: [String]) -> DynamoError {
+        invalidParameter("Input collection [\(base64Members.joined(separator: ", "))]of type BS contains duplicates.")
+    }
+
+    public static func numberNotNumeric(_ text: String) -> DynamoError {
+        text.isEmpty
+            ? validation("The parameter cannot be converted to a numeric value")
+            : validation("The parameter cannot be converted to a numeric value: \(text)")
+    }
+
+    public static let numberTooPrecise = validation("Attempting to store more than 38 significant digits in a Number")
+    public static let numberOverflow = validation("Number overflow. Attempting to store a number with magnitude larger than supported range")
+    public static let numberUnderflow = validation(
+        "Number underflow. Attempting to store a number with magnitude smaller than supported range")
+
+    public static func number(_ failure: DynamoNumber.Failure, text: String) -> DynamoError {
+        switch failure {
+        case .notANumber: numberNotNumeric(text)
+        case .overflow: numberOverflow
+        case .underflow: numberUnderflow
+        case .tooPrecise: numberTooPrecise
+        }
+    }
+
+    public static let nestingTooDeep = validation(
+        "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit")
+
+    public static let itemTooLarge = validation("Item size has exceeded the maximum allowed size")
+
+    // MARK: keys
+
+    public static func missingKey(_ name: String) -> DynamoError {
+        invalidParameter("Missing the key \(name) in the item")
+    }
+
+    public static func keyTypeMismatch(_ name: String, expected: ScalarAttributeType, actual: AttributeType) -> DynamoError {
+        invalidParameter("Type mismatch for key \(name) expected: \(expected.rawValue) actual: \(actual.rawValue)")
+    }
+
+    public static let keyDoesNotMatchSchema = validation("The provided key element does not match the schema")
+
+    public static func emptyKeyValue(_ name: String, binary: Bool) -> DynamoError {
+        validation(
+            "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty "
+                + (binary ? "binary" : "string") + " value. Key: \(name)")
+    }
+
+    public static let partitionKeyTooLong = invalidParameter("Size of hashkey has exceeded the maximum size limit of2048 bytes")
+    public static let sortKeyTooLong = invalidParameter("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
+
+    // MARK: tables
+
+    /// Data-plane operations name no table in their not-found message.
+    public static let resourceNotFound = DynamoError(
+        type: dynamoNamespace + "ResourceNotFoundException", message: "Requested resource not found")
+
+    public static func tableNotFound(_ name: String) -> DynamoError {
+        DynamoError(type: dynamoNamespace + "ResourceNotFoundException", message: "Requested resource not found: Table: \(name) not found")
+    }
+
+    public static func tableAlreadyExists(_ name: String) -> DynamoError {
+        DynamoError(type: dynamoNamespace + "ResourceInUseException", message: "Table already exists: \(name)")
+    }
+
+    public static let returnValuesAllOldOrNone = validation("ReturnValues can only be ALL_OLD or NONE")
+
+    // MARK: conditions and capacity
+
+    public static func conditionalCheckFailed(item: Item? = nil) -> DynamoError {
+        var error = DynamoError(type: dynamoNamespace + "ConditionalCheckFailedException", message: "The conditional request failed")
+        error.item = item
+        return error
+    }
+
+    public static let throughputExceeded = DynamoError(
+        type: dynamoNamespace + "ProvisionedThroughputExceededException",
+        message:
+            "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."
+    )
+
+    public static func limitExceeded(_ message: String) -> DynamoError {
+        DynamoError(type: dynamoNamespace + "LimitExceededException", message: message)
+    }
+
+    public static func resourceInUse(_ message: String) -> DynamoError {
+        DynamoError(type: dynamoNamespace + "ResourceInUseException", message: message)
+    }
+
+    /// The zones cannot serve the request (too many stopped): a 500 the SDKs retry.
+    public static let unavailable = internalServerError("Internal server error: too few availability zones are up to serve the request")
+}
+
+/// The constraint clauses of "N validation errors detected" messages.
+public enum Constraint {
+    public static func notNull(_ path: String) -> String {
+        "Value null at '\(path)' failed to satisfy constraint: Member must not be null"
+    }
+
+    public static func pattern(_ value: String, _ path: String, _ pattern: String = "[a-zA-Z0-9_.-]+") -> String {
+        "Value '\(value)' at '\(path)' failed to satisfy constraint: Member must satisfy regular expression pattern: \(pattern)"
+    }
+
+    public static func minLength(_ value: String, _ path: String, _ min: Int) -> String {
+        "Value '\(value)' at '\(path)' failed to satisfy constraint: Member must have length greater than or equal to \(min)"
+    }
+
+    public static func maxLength(_ value: String, _ path: String, _ max: Int) -> String {
+        "Value '\(value)' at '\(path)' failed to satisfy constraint: Member must have length less than or equal to \(max)"
+    }
+
+    public static func minValue(_ value: String, _ path: String, _ min: Int) -> String {
+        "Value '\(value)' at '\(path)' failed to satisfy constraint: Member must have value greater than or equal to \(min)"
+    }
+
+    public static func maxValue(_ value: String, _ path: String, _ max: Int) -> String {
+        "Value '\(value)' at '\(path)' failed to satisfy constraint: Member must have value less than or equal to \(max)"
+    }
+
+    public static func enumeration(_ value: String, _ path: String, _ allowed: [String]) -> String {
+        "Value '\(value)' at '\(path)' failed to satisfy constraint: Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]"
+    }
+}

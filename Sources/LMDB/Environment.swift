@@ -1,0 +1,96 @@
+import CLMDB
+import Foundation
+
+/// One LMDB environment: a memory-mapped file holding named databases.
+///
+/// Opened once per process (LMDB forbids opening the same environment twice in one process).
+/// Readers use `MDB_NOTLS`, so a read transaction is not tied to the thread that began it and
+/// can be kept in a pool and renewed by any thread.
+public final class Environment: @unchecked Sendable {
+    let handle: OpaquePointer
+    public let path: String
+    private let readerPool: ReaderPool
+
+    public struct Options: Sendable {
+        /// Virtual size of the map; the file grows only as pages are used.
+        public var mapSize: Int = 1 << 38
+        public var maxDatabases: UInt32 = 16
+        public var maxReaders: UInt32 = 512
+        /// Skip fsync at commit (tests and benchmarks of non-durable modes only).
+        public var noSync: Bool = false
+
+        public init(mapSize: Int = 1 << 38, maxDatabases: UInt32 = 16, maxReaders: UInt32 = 512, noSync: Bool = false) {
+            self.mapSize = mapSize
+            self.maxDatabases = maxDatabases
+            self.maxReaders = maxReaders
+            self.noSync = noSync
+        }
+    }
+
+    public init(path: String, options: Options = Options()) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw LMDBError(code: MDB_PANIC, operation: "mdb_env_create") }
+        do {
+            try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
+            try check(mdb_env_set_maxdbs(env, options.maxDatabases), "mdb_env_set_maxdbs")
+            try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
+            var flags = UInt32(MDB_NOTLS | MDB_NORDAHEAD)
+            if options.noSync { flags |= UInt32(MDB_NOSYNC) }
+            try check(mdb_env_open(env, path, flags, 0o644), "mdb_env_open \(path)")
+            // Readers left behind by a process killed with -9 would otherwise pin old pages forever.
+            var dead: Int32 = 0
+            mdb_reader_check(env, &dead)
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        self.handle = env
+        self.path = path
+        self.readerPool = ReaderPool()
+    }
+
+    deinit {
+        readerPool.drain()
+        mdb_env_close(handle)
+    }
+
+    /// Opens (creating when asked) a named database. Handles stay valid for the environment's life.
+    public func openDatabase(_ name: String, create: Bool = true) throws -> Database {
+        try write { txn in try txn.openDatabase(name, create: create) }
+    }
+
+    /// Runs `body` in a read-only snapshot. The transaction comes from a pool and is reset afterwards.
+    public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
+        let txn = try readerPool.take(from: self)
+        defer { readerPool.giveBack(txn) }
+        return try body(txn)
+    }
+
+    /// Runs `body` in a write transaction that commits when it returns and aborts when it throws.
+    /// Only one write transaction exists at a time per environment; callers serialize on a writer thread.
+    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        let txn = try WriteTransaction(environment: self)
+        do {
+            let result = try body(txn)
+            try txn.commit()
+            return result
+        } catch {
+            txn.abort()
+            throw error
+        }
+    }
+
+    /// Flushes buffers to disk (needed only when opened with `noSync`).
+    public func sync() throws {
+        try check(mdb_env_sync(handle, 1), "mdb_env_sync")
+    }
+
+    /// Writes a consistent copy of the whole environment into `directory` (which must exist and be empty).
+    public func copy(to directory: String) throws {
+        try check(mdb_env_copy2(handle, directory, UInt32(MDB_CP_COMPACT)), "mdb_env_copy2 \(directory)")
+    }
+
+    public var maxKeySize: Int { Int(mdb_env_get_maxkeysize(handle)) }
+}

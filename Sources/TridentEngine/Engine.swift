@@ -1,0 +1,95 @@
+import DynamoModel
+import Foundation
+import Logging
+import TridentStorage
+
+/// The answer to one API request: the response body, or the error the server renders.
+public typealias Reply = @Sendable (Result<[UInt8], DynamoError>) -> Void
+
+/// DynamoDB's API over Trident's storage: dispatches `X-Amz-Target` operations.
+public final class Engine: Sendable {
+    public let configuration: EngineConfiguration
+    let zones: Zones
+    let tables = TableRegistry()
+    let logger: Logger
+
+    public var clock: Clock { configuration.clock }
+
+    public init(configuration: EngineConfiguration, logger: Logger = Logger(label: "trident.engine")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        zones = try Zones(directory: configuration.dataDirectory, region: configuration.region, durable: configuration.durable)
+        tables.load(try zones.read(consistent: true) { try Catalog.tables($0) })
+    }
+
+    public func shutdown() {
+        zones.shutdown()
+    }
+
+    static let targetPrefix = "DynamoDB_20120810."
+
+    typealias Handler = @Sendable (Engine, RequestFields, @escaping Reply) throws(DynamoError) -> Void
+
+    static let operations: [String: Handler] = [
+        "CreateTable": CreateTable.run,
+        "DescribeTable": DescribeTable.run,
+        "ListTables": ListTables.run,
+        "DeleteTable": DeleteTable.run,
+        "PutItem": PutItem.run,
+        "GetItem": GetItem.run,
+        "DeleteItem": DeleteItem.run,
+    ]
+
+    /// Whether `target` names an operation this server implements.
+    public static func handler(for target: String?) -> Bool {
+        guard let target, target.hasPrefix(targetPrefix) else { return false }
+        return operations[String(target.dropFirst(targetPrefix.count))] != nil
+    }
+
+    /// Runs one request. `reply` is called exactly once, on any thread.
+    public func handle(target: String?, body: [UInt8], reply: @escaping Reply) {
+        guard let target, target.hasPrefix(Self.targetPrefix),
+            let handler = Self.operations[String(target.dropFirst(Self.targetPrefix.count))]
+        else {
+            reply(.failure(.unknownOperation))
+            return
+        }
+        do {
+            let request = try RequestFields.parse(body)
+            try handler(self, request, reply)
+        } catch {
+            reply(.failure(error))
+        }
+    }
+
+    /// Maps anything that is not a DynamoError to one InternalServerError, logged once here.
+    func fault(_ error: any Error, _ operation: StaticString) -> DynamoError {
+        if let dynamo = error as? DynamoError { return dynamo }
+        logger.error("\(operation) failed: \(error)")
+        return .internalServerError()
+    }
+
+    /// Reads on the zone the consistency level picks, mapping storage failures to InternalServerError.
+    func read<T>(consistent: Bool, _ operation: StaticString, _ body: (StoreReader) throws -> T) throws(DynamoError) -> T {
+        do {
+            return try zones.read(consistent: consistent, body)
+        } catch {
+            throw fault(error, operation)
+        }
+    }
+
+    /// Submits a write and answers with `respond(output)` once it is durable.
+    func write<Output: Sendable>(
+        _ operation: StaticString,
+        reply: @escaping Reply,
+        _ body: @escaping WriteTask<Output>.Body,
+        respond: @escaping @Sendable (Output) -> [UInt8]
+    ) {
+        zones.write(body) { [self] result in
+            switch result {
+            case let .success(output): reply(.success(respond(output)))
+            case let .failure(error): reply(.failure(fault(error, operation)))
+            }
+        }
+    }
+}

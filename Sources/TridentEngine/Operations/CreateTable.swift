@@ -1,0 +1,190 @@
+import DynamoModel
+import Foundation
+import TridentStorage
+
+/// CreateTable: the table is ACTIVE as soon as the call returns (DynamoDB takes seconds, and SDK
+/// waiters poll every 20 s; apps that write right after creating must not fail here).
+/// Secondary indexes and streams are not supported and are refused rather than ignored.
+struct CreateTable {
+    let name: String
+    let keySchema: KeySchema
+    let attributeDefinitions: [KeyElement]
+    let billingMode: BillingMode
+    let throughput: ProvisionedThroughput
+
+    static let maxCapacityUnits = 1_000_000_000_000
+
+    init(_ request: RequestFields) throws(DynamoError) {
+        let name = try TableNames.validateControlPlane(try request.string("TableName"))
+        let definitionList = try request.list("AttributeDefinitions")
+        let keyList = try request.list("KeySchema")
+        let billingText = try request.string("BillingMode")
+        let throughputFields = try request.structure("ProvisionedThroughput", type: "ProvisionedThroughput")
+        let readUnits = try throughputFields?.integer("ReadCapacityUnits", javaType: "Long")
+        let writeUnits = try throughputFields?.integer("WriteCapacityUnits", javaType: "Long")
+
+        struct Element {
+            var name: String?
+            var type: String?
+        }
+        func elements(_ list: [JSONValue]?, structType: String, typeKey: String) throws(DynamoError) -> [Element]? {
+            guard let list else { return nil }
+            var out: [Element] = []
+            for value in list {
+                let fields = try RequestFields.structure(value, type: structType, asListMember: true)
+                out.append(Element(name: try fields.string("AttributeName"), type: try fields.string(typeKey)))
+            }
+            return out
+        }
+        let definitions = try elements(definitionList, structType: "AttributeDefinition", typeKey: "AttributeType")
+        let keys = try elements(keyList, structType: "KeySchemaElement", typeKey: "KeyType")
+
+        var violations = ConstraintViolations()
+        if let definitions {
+            for (i, d) in definitions.enumerated() {
+                let path = "attributeDefinitions.\(i + 1).member"
+                violations.attributeName(d.name, path: path + ".attributeName")
+                violations.notNull(d.type != nil, path + ".attributeType")
+                violations.oneOf(d.type, path + ".attributeType", ["B", "N", "S"])
+            }
+        } else {
+            violations.add(Constraint.notNull("attributeDefinitions"))
+        }
+        if !TableNames.matchesPattern(name) { violations.add(Constraint.pattern(name, "tableName")) }
+        violations.oneOf(billingText, "billingMode", ["PROVISIONED", "PAY_PER_REQUEST"])
+        if let throughputFields {
+            for (units, path) in [(writeUnits, "writeCapacityUnits"), (readUnits, "readCapacityUnits")] {
+                let full = "provisionedThroughput." + path
+                if let units {
+                    if units < 1 { violations.add(Constraint.minValue(String(units), full, 1)) }
+                } else {
+                    violations.add(Constraint.notNull(full))
+                }
+            }
+        }
+        if let keys {
+            if keys.isEmpty { violations.add(Constraint.minLength("[]", "keySchema", 1)) }
+            if keys.count > 2 {
+                let rendered = keys.map { "KeySchemaElement(attributeName=\($0.name ?? "null"), keyType=\($0.type ?? "null"))" }
+                violations.add(Constraint.maxLength("[\(rendered.joined(separator: ", "))]", "keySchema", 2))
+            }
+            for (i, k) in keys.enumerated() {
+                let path = "keySchema.\(i + 1).member"
+                violations.attributeName(k.name, path: path + ".attributeName")
+                violations.notNull(k.type != nil, path + ".keyType")
+                violations.oneOf(k.type, path + ".keyType", ["HASH", "RANGE"])
+            }
+        } else {
+            violations.add(Constraint.notNull("keySchema"))
+        }
+        try violations.check()
+
+        for unsupported in ["GlobalSecondaryIndexes", "LocalSecondaryIndexes"] where request.has(unsupported) {
+            throw DynamoError.validation("Trident does not support secondary indexes yet: remove \(unsupported) from CreateTable")
+        }
+
+        let billing = BillingMode(rawValue: billingText ?? "PROVISIONED") ?? .provisioned
+        if billing == .payPerRequest {
+            guard throughputFields == nil else {
+                throw DynamoError.invalidParameter(
+                    "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST")
+            }
+        } else {
+            guard let readUnits, let writeUnits else {
+                throw DynamoError.invalidParameter(
+                    "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
+            }
+            if readUnits > Self.maxCapacityUnits {
+                throw DynamoError.validation("Given value \(readUnits) for ReadCapacityUnits is out of bounds")
+            }
+            if writeUnits > Self.maxCapacityUnits {
+                throw DynamoError.validation("Given value \(writeUnits) for WriteCapacityUnits is out of bounds")
+            }
+        }
+
+        let defs = definitions ?? []
+        let keyNames = (keys ?? []).map { $0.name ?? "" }
+        let definedNames = defs.map { $0.name ?? "" }
+        if keyNames.count > defs.count {
+            throw DynamoError.validation("Invalid KeySchema: Some index key attribute have no definition")
+        }
+        for keyName in keyNames where !definedNames.contains(keyName) {
+            if keyNames.count == 1 {
+                throw DynamoError.invalidParameter(
+                    "Some index key attributes are not defined in AttributeDefinitions. Keys: [\(keyNames.joined(separator: ", "))], AttributeDefinitions: [\(definedNames.joined(separator: ", "))]"
+                )
+            }
+            throw DynamoError.validation("Invalid KeySchema: Some index key attribute have no definition")
+        }
+        let keyTypes = (keys ?? []).map { $0.type ?? "" }
+        if keyNames.count == 2 && keyNames[0] == keyNames[1] {
+            throw DynamoError.validation("Both the Hash Key and the Range Key element in the KeySchema have the same name")
+        }
+        if keyTypes.first != "HASH" {
+            throw DynamoError.validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
+        }
+        if keyTypes.count == 2 && keyTypes[1] != "RANGE" {
+            throw DynamoError.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
+        }
+        if defs.count != keyNames.count {
+            throw DynamoError.invalidParameter(
+                "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
+        }
+        for unsupported in ["StreamSpecification", "SSESpecification"] {
+            if case let .object(o)? = request.value(unsupported), o["StreamEnabled"] == .bool(true) || o["Enabled"] == .bool(true) {
+                throw DynamoError.validation("Trident does not support \(unsupported) yet")
+            }
+        }
+
+        let elements = defs.map { KeyElement(name: $0.name ?? "", type: ScalarAttributeType(rawValue: $0.type ?? "S") ?? .string) }
+        func element(_ name: String) -> KeyElement {
+            elements.first { $0.name == name }!
+        }
+        self.name = name
+        self.attributeDefinitions = elements
+        self.keySchema = KeySchema(partition: element(keyNames[0]), sort: keyNames.count == 2 ? element(keyNames[1]) : nil)
+        self.billingMode = billing
+        self.throughput = ProvisionedThroughput(
+            readCapacityUnits: billing == .payPerRequest ? 0 : readUnits ?? 0,
+            writeCapacityUnits: billing == .payPerRequest ? 0 : writeUnits ?? 0)
+    }
+
+    static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
+        let create = try CreateTable(request)
+        let now = engine.clock.now
+        let configuration = engine.configuration
+        engine.write("CreateTable", reply: reply) { context in
+            if try Catalog.definitionBytes(context.reader, name: create.name) != nil {
+                throw DynamoError.tableAlreadyExists(create.name)
+            }
+            var table = TableDefinition(
+                name: create.name, id: UUID().uuidString.lowercased(), number: try Catalog.allocateTableNumber(&context),
+                arn: "arn:aws:dynamodb:\(configuration.region):\(configuration.accountID):table/\(create.name)",
+                keySchema: create.keySchema, attributeDefinitions: create.attributeDefinitions,
+                creationDateTime: (now * 1000).rounded() / 1000, billingMode: create.billingMode, throughput: create.throughput)
+            if create.billingMode == .payPerRequest { table.lastUpdateToPayPerRequestDateTime = table.creationDateTime }
+            try Catalog.save(table, in: &context)
+            return table
+        } respond: { table in
+            engine.tables.store(table)
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("TableDescription")
+            w.tableDescription(table, statistics: Catalog.Statistics())
+            w.endObject()
+            return w.bytes
+        }
+    }
+}
+
+extension ConstraintViolations {
+    /// Attribute names in key schemas and definitions: present, 1 to 255 characters.
+    mutating func attributeName(_ name: String?, path: String) {
+        guard let name else {
+            add(Constraint.notNull(path))
+            return
+        }
+        if name.isEmpty { add(Constraint.minLength(name, path, 1)) }
+        if name.utf8.count > 255 { add(Constraint.maxLength(name, path, 255)) }
+    }
+}

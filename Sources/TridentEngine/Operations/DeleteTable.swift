@@ -1,0 +1,25 @@
+import DynamoModel
+import TridentStorage
+
+/// DeleteTable: answers with the description in DELETING state; the table and all its items are
+/// gone by the time the answer is sent (DynamoDB takes a while, and waiters poll for it).
+struct DeleteTable {
+    static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
+        let name = try controlPlaneTableName(request)
+        guard engine.tables.table(name) != nil else { throw DynamoError.tableNotFound(name) }
+        engine.write("DeleteTable", reply: reply) { context in
+            guard let table = try Catalog.table(context.reader, name: name) else { throw DynamoError.tableNotFound(name) }
+            let statistics = try Catalog.statistics(context.reader, table: table.number)
+            try Catalog.drop(table, in: &context)
+            return (table, statistics)
+        } respond: { (table, statistics) in
+            engine.tables.remove(table.name)
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("TableDescription")
+            w.tableDescription(table, statistics: statistics, status: "DELETING")
+            w.endObject()
+            return w.bytes
+        }
+    }
+}

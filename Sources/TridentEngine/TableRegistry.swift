@@ -1,0 +1,47 @@
+import DynamoModel
+import Synchronization
+import TridentStorage
+
+/// The leader's catalog, in memory: what every request consults to find its table without a
+/// storage read. Changed only after the catalog change has committed.
+final class TableRegistry: Sendable {
+    struct Entry: Sendable {
+        let definition: TableDefinition
+        /// The stored bytes: a write job compares them with the catalog inside its transaction to
+        /// know the table is still the one it validated against.
+        let storedBytes: [UInt8]
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    func load(_ tables: [TableDefinition]) {
+        entries.withLock { map in
+            map.removeAll()
+            for table in tables { map[table.name] = Entry(definition: table, storedBytes: table.storageJSON()) }
+        }
+    }
+
+    func table(_ name: String) -> TableDefinition? {
+        entries.withLock { $0[name]?.definition }
+    }
+
+    func entry(_ name: String) -> Entry? {
+        entries.withLock { $0[name] }
+    }
+
+    var names: [String] {
+        entries.withLock { Array($0.keys) }.sorted()
+    }
+
+    var all: [TableDefinition] {
+        entries.withLock { $0.values.map(\.definition) }.sorted { $0.name < $1.name }
+    }
+
+    func store(_ table: TableDefinition) {
+        entries.withLock { $0[table.name] = Entry(definition: table, storedBytes: table.storageJSON()) }
+    }
+
+    func remove(_ name: String) {
+        _ = entries.withLock { $0.removeValue(forKey: name) }
+    }
+}

@@ -1,0 +1,71 @@
+import DynamoModel
+
+/// An item's primary key values, checked against the table's schema, with their storage key.
+struct PrimaryKey: Sendable, Hashable {
+    let partition: AttributeValue
+    let sort: AttributeValue?
+    let storageKey: [UInt8]
+
+    static let maxPartitionBytes = 2048
+    static let maxSortBytes = 1024
+
+    init(partition: AttributeValue, sort: AttributeValue?) {
+        self.partition = partition
+        self.sort = sort
+        self.storageKey = KeyEncoding.itemKey(partition: partition, sort: sort)
+    }
+
+    /// The key as an attribute map (what `Key` and `LastEvaluatedKey` carry).
+    func attributes(_ schema: KeySchema) -> Item {
+        var item: Item = [schema.partition.name: partition]
+        if let sortElement = schema.sort, let sort { item[sortElement.name] = sort }
+        return item
+    }
+
+    /// The key of an item to write: PutItem's checks, key by key in schema order.
+    static func of(item: Item, schema: KeySchema) throws(DynamoError) -> PrimaryKey {
+        var values: [AttributeValue] = []
+        for element in schema.elements {
+            guard let value = item[element.name] else { throw DynamoError.missingKey(element.name) }
+            guard value.type == element.type.attributeType else {
+                throw DynamoError.keyTypeMismatch(element.name, expected: element.type, actual: value.type)
+            }
+            try checkNotEmpty(value, name: element.name)
+            values.append(value)
+        }
+        try checkSizes(values)
+        return PrimaryKey(partition: values[0], sort: values.count > 1 ? values[1] : nil)
+    }
+
+    /// A `Key` parameter: exactly the schema's attributes with the schema's types (GetItem, DeleteItem, UpdateItem).
+    static func exact(_ key: Item, schema: KeySchema) throws(DynamoError) -> PrimaryKey {
+        guard key.count == schema.elements.count else { throw DynamoError.keyDoesNotMatchSchema }
+        var values: [AttributeValue] = []
+        for element in schema.elements {
+            guard let value = key[element.name], value.type == element.type.attributeType else {
+                throw DynamoError.keyDoesNotMatchSchema
+            }
+            values.append(value)
+        }
+        for (value, element) in zip(values, schema.elements) { try checkNotEmpty(value, name: element.name) }
+        try checkSizes(values)
+        return PrimaryKey(partition: values[0], sort: values.count > 1 ? values[1] : nil)
+    }
+
+    private static func checkNotEmpty(_ value: AttributeValue, name: String) throws(DynamoError) {
+        switch value {
+        case let .string(s) where s.isEmpty: throw DynamoError.emptyKeyValue(name, binary: false)
+        case let .binary(b) where b.isEmpty: throw DynamoError.emptyKeyValue(name, binary: true)
+        default: break
+        }
+    }
+
+    private static func checkSizes(_ values: [AttributeValue]) throws(DynamoError) {
+        if KeyEncoding.valueBytes(values[0]).count > maxPartitionBytes, values[0].type != .number {
+            throw DynamoError.partitionKeyTooLong
+        }
+        if values.count > 1, values[1].type != .number, KeyEncoding.valueBytes(values[1]).count > maxSortBytes {
+            throw DynamoError.sortKeyTooLong
+        }
+    }
+}

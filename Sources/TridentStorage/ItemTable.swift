@@ -1,0 +1,42 @@
+import DynamoModel
+
+/// Items of all tables live in one database, keyed `table number (BE32) ‖ item key` (see
+/// `KeyEncoding` for the item key). Every item write also keeps the table's statistics and TTL
+/// index exact, in the same transaction.
+public enum ItemTable {
+    public static func storageKey(table: UInt32, itemKey: [UInt8]) -> [UInt8] {
+        var key = BigEndian.bytes(table)
+        key.reserveCapacity(4 + itemKey.count)
+        key.append(contentsOf: itemKey)
+        return key
+    }
+
+    public static func item(_ reader: StoreReader, table: UInt32, itemKey: [UInt8]) throws -> Item? {
+        try reader.withValue(.items, storageKey(table: table, itemKey: itemKey)) { bytes in
+            try bytes.map { try ItemEncoding.decode($0) }
+        }
+    }
+
+    /// Replaces (`new` non-nil) or deletes (`new` nil) one item. `old` must be what is stored now:
+    /// callers read it in the same transaction to evaluate conditions anyway.
+    public static func write(
+        table: TableDefinition, itemKey: [UInt8], old: Item?, new: Item?, in context: inout StoreWriteContext
+    ) throws {
+        if old == nil && new == nil { return }
+        let key = storageKey(table: table.number, itemKey: itemKey)
+        if let new {
+            try context.put(.items, key, ItemEncoding.encode(new))
+        } else {
+            try context.delete(.items, key)
+        }
+        var stats = try Catalog.statistics(context.reader, table: table.number)
+        stats.itemCount += (new == nil ? 0 : 1) - (old == nil ? 0 : 1)
+        stats.sizeBytes += (new.map(ItemSize.of) ?? 0) - (old.map(ItemSize.of) ?? 0)
+        try Catalog.writeStatistics(stats, table: table.number, in: &context)
+        if let attribute = table.ttlAttribute {
+            try ExpiryIndex.update(
+                table: table.number, itemKey: itemKey, from: old.flatMap { ExpiryIndex.expiry(of: $0, attribute: attribute) },
+                to: new.flatMap { ExpiryIndex.expiry(of: $0, attribute: attribute) }, in: &context)
+        }
+    }
+}

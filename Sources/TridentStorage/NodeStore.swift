@@ -1,0 +1,129 @@
+import DynamoModel
+import LMDB
+
+/// One availability zone's storage: its own LMDB environment holding the catalog, every table's
+/// items, the TTL index and the replication log.
+///
+/// Only the zone's writer thread writes (LMDB allows one writer); reads run on any thread.
+public final class NodeStore: Sendable {
+    public let zone: String
+    public let path: String
+    let environment: Environment
+    let catalog: Database
+    let items: Database
+    let expiry: Database
+    /// sequence (8 bytes big-endian) → encoded ops. Each zone logs what it applied, so any zone can
+    /// become leader and feed the others.
+    let log: Database
+    /// Zone-local facts, never replicated: the last applied sequence number.
+    let local: Database
+
+    static let appliedKey: [UInt8] = Array("applied".utf8)
+
+    public init(path: String, zone: String, durable: Bool = true) throws {
+        self.zone = zone
+        self.path = path
+        environment = try Environment(path: path, options: .init(maxDatabases: 8, noSync: !durable))
+        (catalog, items, expiry, log, local) = try environment.write { txn in
+            (
+                try txn.openDatabase("catalog"), try txn.openDatabase("items"), try txn.openDatabase("expiry"),
+                try txn.openDatabase("log"), try txn.openDatabase("local")
+            )
+        }
+    }
+
+    func database(_ which: StoreDatabase) -> Database {
+        switch which {
+        case .catalog: catalog
+        case .items: items
+        case .expiry: expiry
+        }
+    }
+
+    /// Runs `body` on a consistent snapshot of this zone.
+    public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
+        try environment.read { txn in try body(StoreReader(store: self, transaction: txn)) }
+    }
+
+    /// One write transaction; only the writer thread and recovery call this.
+    func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        try environment.write(body)
+    }
+
+    /// Applies one op inside a write transaction: the single implementation leader and followers share.
+    func apply(_ op: StorageOp, in txn: WriteTransaction) throws {
+        switch op {
+        case let .put(db, key, value):
+            try txn.put(database(db), key, value)
+        case let .delete(db, key):
+            try txn.delete(database(db), key)
+        case let .deletePrefix(db, prefix):
+            try txn.withCursor(database(db)) { cursor in
+                var entry = try cursor.seek(atLeast: prefix)
+                while let e = entry, e.key.starts(with: prefix) {
+                    try cursor.deleteCurrent()
+                    entry = try cursor.next()
+                }
+            }
+        }
+    }
+
+    /// Records an entry in this zone's log and moves its applied sequence, in the caller's transaction.
+    func appendToLog(_ entry: LogEntry, in txn: WriteTransaction) throws {
+        let key = BigEndian.bytes(entry.sequence)
+        try txn.put(log, key, entry.encodedOps())
+        try txn.put(local, Self.appliedKey, key)
+    }
+
+    /// The sequence number of the last entry this zone applied (0 for none).
+    public func appliedSequence() throws -> UInt64 {
+        try read { reader in try reader.appliedSequence() }
+    }
+
+    /// Entries with sequence numbers after `sequence`, in order, at most `limit` of them.
+    public func logEntries(after sequence: UInt64, limit: Int = .max) throws -> [LogEntry] {
+        try read { reader in try reader.logEntries(after: sequence, limit: limit) }
+    }
+
+    /// Drops log entries up to and including `sequence` (every zone has applied them).
+    public func trimLog(through sequence: UInt64) throws {
+        try write { txn in
+            try txn.withCursor(log) { cursor in
+                var entry = try cursor.first()
+                while let e = entry, BigEndian.uint64(e.key) <= sequence {
+                    try cursor.deleteCurrent()
+                    entry = try cursor.next()
+                }
+            }
+        }
+    }
+
+    /// Forces buffered pages to disk (used when the store runs without per-commit fsync).
+    public func sync() throws {
+        try environment.sync()
+    }
+
+    /// Copies this zone's whole environment into an empty directory (catch-up past a trimmed log).
+    public func copy(to directory: String) throws {
+        try environment.copy(to: directory)
+    }
+}
+
+/// Fixed-width big-endian integers: their byte order is their numeric order, as LMDB keys need.
+public enum BigEndian {
+    public static func bytes(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (56 - 8 * UInt64($0))) }
+    }
+
+    public static func bytes(_ value: UInt32) -> [UInt8] {
+        (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * UInt32($0))) }
+    }
+
+    public static func uint64(_ bytes: some Collection<UInt8>) -> UInt64 {
+        bytes.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    public static func uint32(_ bytes: some Collection<UInt8>) -> UInt32 {
+        bytes.prefix(4).reduce(0) { $0 << 8 | UInt32($1) }
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TridentEngine
+import TridentServer
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the DynamoDB API over HTTP.")
+
+    @Option(help: "Address to listen on. Use 0.0.0.0 to accept other hosts (the admin API still answers only this host).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one; the chosen port is printed).")
+    var port = 8000
+
+    @Option(help: "Folder for the data (one LMDB environment per availability zone). Default: ./trident-data")
+    var dataDir: String?
+
+    @Flag(help: "Keep the data in a temporary folder that is removed at exit.")
+    var inMemory = false
+
+    @Option(help: "Region used in ARNs and zone names.")
+    var region = "us-east-1"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    @Flag(help: "Let the admin API (/_trident/) answer requests from other hosts too.")
+    var adminFromAnyHost = false
+
+    func validate() throws {
+        if inMemory && dataDir != nil { throw ValidationError("--in-memory and --data-dir exclude each other") }
+        if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+    }
+
+    func run() async throws {
+        let started = Date()
+        var logger = Logger(label: "trident")
+        logger.logLevel = logLevel
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+
+        let directory: String
+        if inMemory {
+            directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("trident-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        } else {
+            directory = URL(fileURLWithPath: dataDir ?? "trident-data").standardizedFileURL.path
+        }
+        var configuration = EngineConfiguration(dataDirectory: directory, region: region)
+        configuration.durable = !inMemory
+        let engine = try Engine(configuration: configuration, logger: logger)
+        let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost))
+        let server = try await Server.start(host: host, port: port, router: router)
+
+        let address = server.localAddress
+        let shownHost = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? host
+        let elapsed = Int(Date().timeIntervalSince(started) * 1000)
+        print("Trident listening on http://\(shownHost):\(address.port ?? port) — data in \(inMemory ? "memory (\(directory))" : directory) — ready in \(elapsed) ms")
+        fflush(nil)
+
+        await Shutdown.wait(for: [SIGINT, SIGTERM])
+        logger.info("shutting down")
+        await server.stop()
+        engine.shutdown()
+        if inMemory { try? FileManager.default.removeItem(atPath: directory) }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

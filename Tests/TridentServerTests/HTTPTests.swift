@@ -1,0 +1,101 @@
+// The wire, in process: every response carries x-amzn-RequestId and a correct x-amz-crc32, errors
+// are rendered with DynamoDB's envelope, oversized bodies get 413, and the health line answers GET.
+import DynamoModel
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import TridentEngine
+@testable import TridentServer
+
+struct HTTPTests {
+    @Test func crc32MatchesKnownVectors() {
+        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        #expect(CRC32.checksum(Array(#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#.utf8)) == 1_368_724_161)
+        #expect(CRC32.checksum(Array(#"{"__type":"com.amazon.coral.service#SerializationException"}"#.utf8)) == 3_948_637_019)
+    }
+
+    @Test func errorsRenderWithDynamoDBsEnvelope() {
+        #expect(String(decoding: Router.render(.unknownOperation), as: UTF8.self) == #"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#)
+        #expect(
+            String(decoding: Router.render(.serialization("NUMBER_VALUE cannot be converted to String")), as: UTF8.self)
+                == #"{"__type":"com.amazon.coral.service#SerializationException","Message":"NUMBER_VALUE cannot be converted to String"}"#)
+        #expect(
+            String(decoding: Router.render(.resourceNotFound), as: UTF8.self)
+                == #"{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found"}"#)
+    }
+
+    @Test func requestIDsAreDynamoDBShapedAndUnique() {
+        let generator = RequestIDGenerator()
+        let ids = (0..<1000).map { _ in generator.next() }
+        #expect(Set(ids).count == 1000)
+        #expect(ids.allSatisfy { $0.count == 52 && $0.allSatisfy { $0.isUppercase || $0.isNumber } })
+    }
+
+    @Test func contentTypesAcceptedAsDynamoDBDoes() {
+        func accepted(_ value: String?) -> String? {
+            var headers = HTTPHeaders()
+            if let value { headers.add(name: "Content-Type", value: value) }
+            return Router.acceptedContentType(headers)
+        }
+        #expect(accepted("application/x-amz-json-1.0") == "application/x-amz-json-1.0")
+        #expect(accepted("  application/json  ;   charset=utf-8") == "application/json")
+        #expect(accepted("application/x-amz-json-1.1") == "application/x-amz-json-1.1")
+        #expect(accepted("text/plain") == nil)
+    }
+
+    @Test func serverAnswersOverASocket() async throws {
+        let directory = NSTemporaryDirectory() + "trident-http-test-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = EngineConfiguration(dataDirectory: directory)
+        configuration.durable = false
+        let engine = try Engine(configuration: configuration)
+        let server = try await Server.start(host: "127.0.0.1", port: 0, router: Router(engine: engine, admin: AdminAPI(engine: engine)), threads: 1)
+        let port = server.localAddress.port!
+        let health = try rawRequest(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(health.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(health.hasSuffix("healthy: dynamodb.us-east-1.amazonaws.com "))
+        let unknown = try rawRequest(port: port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nX-Amz-Target: Nope\r\n\r\n{}")
+        #expect(unknown.hasPrefix("HTTP/1.1 400 Bad Request"))
+        #expect(unknown.lowercased().contains("x-amz-crc32: 1368724161"))
+        let tooBig = try rawRequest(port: port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 16777217\r\n\r\n", closeAfterHead: true)
+        #expect(tooBig.hasPrefix("HTTP/1.1 413"))
+        await server.stop()
+        engine.shutdown()
+    }
+
+    /// One request over a fresh TCP connection; returns everything until the response is complete.
+    private func rawRequest(port: Int, _ text: String, closeAfterHead: Bool = false) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        _ = Array(text.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        if closeAfterHead { shutdown(fd, Int32(SHUT_WR)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            received.append(contentsOf: buffer[0..<n])
+            let response = String(decoding: received, as: UTF8.self)
+            if let headerEnd = response.range(of: "\r\n\r\n"),
+                let lengthLine = response[..<headerEnd.lowerBound].split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
+                let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
+                response.utf8.count - response[..<headerEnd.upperBound].utf8.count >= length
+            {
+                break
+            }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}

@@ -1,0 +1,133 @@
+// The zone writer: group commit numbers every write in order and logs it in the same transaction,
+// a task that fails before writing fails alone, and one that fails after writing is rolled back
+// while the rest of its group is retried and committed.
+import DynamoModel
+import Foundation
+import Synchronization
+import Testing
+
+@testable import TridentStorage
+
+final class RecordingTask: WriterTask, @unchecked Sendable {
+    enum Behaviour { case write, failBeforeWriting, failAfterWriting }
+    let key: [UInt8]
+    let behaviour: Behaviour
+    let done = DispatchSemaphore(value: 0)
+    private(set) var entry: LogEntry?
+    private(set) var error: (any Error)?
+    private(set) var runs = 0
+
+    struct Refused: Error {}
+
+    init(key: [UInt8], behaviour: Behaviour = .write) {
+        self.key = key
+        self.behaviour = behaviour
+    }
+
+    func run(_ context: inout StoreWriteContext, proposedSequence: UInt64) throws -> UInt64 {
+        runs += 1
+        if behaviour == .failBeforeWriting { throw Refused() }
+        try context.put(.items, key, [1, 2, 3])
+        if behaviour == .failAfterWriting { throw Refused() }
+        return proposedSequence
+    }
+
+    func committed(_ entry: LogEntry?) {
+        self.entry = entry
+        done.signal()
+    }
+
+    func failed(_ error: any Error) {
+        self.error = error
+        done.signal()
+    }
+}
+
+func temporaryStore(_ zone: String = "us-east-1a") throws -> (NodeStore, String) {
+    let dir = NSTemporaryDirectory() + "trident-storage-test-" + UUID().uuidString
+    return (try NodeStore(path: dir + "/" + zone, zone: zone, durable: false), dir)
+}
+
+struct ZoneWriterTests {
+    @Test func numbersEveryWriteAndLogsIt() throws {
+        let (store, dir) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writer = try ZoneWriter(store: store)
+        let tasks = (0..<200).map { RecordingTask(key: [UInt8($0 / 256), UInt8($0 % 256)]) }
+        for task in tasks { writer.submit(task) }
+        for task in tasks { task.done.wait() }
+        writer.shutdown()
+        let sequences = tasks.compactMap { $0.entry?.sequence }
+        #expect(sequences == Array(1...200))
+        #expect(try store.appliedSequence() == 200)
+        let logged = try store.logEntries(after: 0)
+        #expect(logged.map(\.sequence) == Array(1...200))
+        #expect(logged[5].ops == [.put(.items, key: [0, 5], value: [1, 2, 3])])
+        try store.trimLog(through: 150)
+        #expect(try store.logEntries(after: 0).first?.sequence == 151)
+    }
+
+    @Test func failuresStayIsolated() throws {
+        let (store, dir) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writer = try ZoneWriter(store: store)
+        let tasks = [
+            RecordingTask(key: [1]), RecordingTask(key: [2], behaviour: .failBeforeWriting),
+            RecordingTask(key: [3], behaviour: .failAfterWriting), RecordingTask(key: [4]),
+        ]
+        for task in tasks { writer.submit(task) }
+        for task in tasks { task.done.wait() }
+        writer.shutdown()
+        #expect(tasks[0].entry != nil && tasks[3].entry != nil)
+        #expect(tasks[1].error is RecordingTask.Refused && tasks[2].error is RecordingTask.Refused)
+        let stored = try store.read { reader in try [1, 2, 3, 4].map { try reader.value(.items, [UInt8($0)]) != nil } }
+        #expect(stored == [true, false, false, true])
+        #expect(try store.appliedSequence() == 2)
+    }
+}
+
+struct CatalogTests {
+    @Test func statisticsAndExpiryIndexFollowItemWrites() throws {
+        let (store, dir) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var table = TableDefinition(
+            name: "t", id: "id", number: 7, arn: "arn", keySchema: KeySchema(partition: KeyElement(name: "id", type: .string)),
+            attributeDefinitions: [KeyElement(name: "id", type: .string)], creationDateTime: 0, billingMode: .payPerRequest,
+            throughput: ProvisionedThroughput(readCapacityUnits: 0, writeCapacityUnits: 0))
+        table.timeToLive = TimeToLiveSetting(attributeName: "exp", enabled: true)
+        let key = KeyEncoding.itemKey(partition: .string("a"), sort: nil)
+        let first: Item = ["id": .string("a"), "exp": .number(DynamoNumber(100))]
+        let second: Item = ["id": .string("a"), "exp": .number(try DynamoNumber(parsing: "250.9"))]
+        try store.write { txn in
+            var context = StoreWriteContext(store: store, transaction: txn)
+            try Catalog.save(table, in: &context)
+            try ItemTable.write(table: table, itemKey: key, old: nil, new: first, in: &context)
+            try ItemTable.write(table: table, itemKey: key, old: first, new: second, in: &context)
+        }
+        try store.read { (reader) throws in
+            #expect(try Catalog.statistics(reader, table: 7) == .init(itemCount: 1, sizeBytes: ItemSize.of(second)))
+            #expect(try ExpiryIndex.due(reader, table: 7, in: 0...200, limit: 10).isEmpty)
+            let due = try ExpiryIndex.due(reader, table: 7, in: 0...250, limit: 10)
+            #expect(due.count == 1 && due[0].expiry == 250 && due[0].itemKey == key)
+            #expect(try Catalog.tables(reader).map(\.name) == ["t"])
+        }
+        try store.write { txn in
+            var context = StoreWriteContext(store: store, transaction: txn)
+            try Catalog.drop(table, in: &context)
+        }
+        try store.read { (reader) throws in
+            #expect(try ItemTable.item(reader, table: 7, itemKey: key) == nil)
+            #expect(try ExpiryIndex.due(reader, table: 7, in: 0...UInt64.max, limit: 10).isEmpty)
+            #expect(try Catalog.tables(reader).isEmpty)
+        }
+    }
+
+    @Test func expirySecondsDropFractionsAndIgnoreNonNumbers() throws {
+        #expect(ExpiryIndex.expiry(of: ["t": .number(try DynamoNumber(parsing: "1700000000.9"))], attribute: "t") == 1_700_000_000)
+        #expect(ExpiryIndex.expiry(of: ["t": .number(try DynamoNumber(parsing: "1e30"))], attribute: "t") == UInt64.max)
+        #expect(ExpiryIndex.expiry(of: ["t": .number(try DynamoNumber(parsing: "-5"))], attribute: "t") == nil)
+        #expect(ExpiryIndex.expiry(of: ["t": .string("1700000000")], attribute: "t") == nil)
+        #expect(ExpiryIndex.expiry(of: ["t": .numberSet([DynamoNumber(5)])], attribute: "t") == nil)
+        #expect(ExpiryIndex.expiry(of: [:], attribute: "t") == nil)
+    }
+}

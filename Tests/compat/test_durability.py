@@ -1,0 +1,72 @@
+"""Acknowledged writes survive: a clean restart, and concurrent clients writing at once."""
+
+import threading
+
+
+from conftest import make_client
+
+
+def create(client, name):
+    client.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def test_data_survives_restart(spawn):
+    server = spawn()
+    ddb = server.client()
+    create(ddb, "persisted")
+    for i in range(50):
+        ddb.put_item(TableName="persisted", Item={"id": {"S": f"k{i}"}, "n": {"N": str(i)}, "b": {"B": bytes([i])}})
+    ddb.delete_item(TableName="persisted", Key={"id": {"S": "k0"}})
+    data_dir = server.data_dir
+    assert server.stop() == 0
+
+    again = spawn(data_dir=data_dir)
+    ddb = again.client()
+    assert "persisted" in ddb.list_tables()["TableNames"]
+    assert ddb.describe_table(TableName="persisted")["Table"]["ItemCount"] == 49
+    assert "Item" not in ddb.get_item(TableName="persisted", Key={"id": {"S": "k0"}})
+    for i in range(1, 50):
+        item = ddb.get_item(TableName="persisted", Key={"id": {"S": f"k{i}"}})["Item"]
+        assert item == {"id": {"S": f"k{i}"}, "n": {"N": str(i)}, "b": {"B": bytes([i])}}
+
+
+def test_acknowledged_writes_survive_kill_9(spawn):
+    server = spawn()
+    ddb = server.client()
+    create(ddb, "crashy")
+    for i in range(100):
+        ddb.put_item(TableName="crashy", Item={"id": {"S": f"k{i}"}})
+    server.kill9()
+    ddb = spawn(data_dir=server.data_dir).client()
+    for i in range(100):
+        assert "Item" in ddb.get_item(TableName="crashy", Key={"id": {"S": f"k{i}"}}), i
+
+
+def test_concurrent_clients_8_threads_500_puts(endpoint, make_table):
+    table = make_table()
+    errors = []
+
+    def writer(t):
+        client = make_client(endpoint, max_pool_connections=2)
+        try:
+            for i in range(500):
+                client.put_item(TableName=table, Item={"id": {"S": f"t{t}-{i}"}, "v": {"N": str(i)}})
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    ddb = make_client(endpoint, max_pool_connections=4)
+    assert ddb.describe_table(TableName=table)["Table"]["ItemCount"] == 4000
+    for t in range(8):
+        for i in range(0, 500, 7):
+            assert ddb.get_item(TableName=table, Key={"id": {"S": f"t{t}-{i}"}})["Item"]["v"] == {"N": str(i)}
