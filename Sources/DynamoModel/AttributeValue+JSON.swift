@@ -51,6 +51,11 @@ public struct AttributeValueDecoder {
         }
     }
 
+    /// Raises the first invalid value met, once the request's constraint checks have passed.
+    public func check() throws(DynamoError) {
+        if let firstProblem { throw firstProblem }
+    }
+
     private mutating func note(_ problem: DynamoError) {
         if firstProblem == nil { firstProblem = problem }
     }

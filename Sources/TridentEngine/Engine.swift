@@ -38,6 +38,7 @@ public final class Engine: Sendable {
         "PutItem": PutItem.run,
         "GetItem": GetItem.run,
         "DeleteItem": DeleteItem.run,
+        "UpdateItem": UpdateItem.run,
     ]
 
     /// Whether `target` names an operation this server implements.

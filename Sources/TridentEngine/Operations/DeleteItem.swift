@@ -1,56 +1,15 @@
 import DynamoModel
-import TridentStorage
 
-/// DeleteItem: removes one item by its full key; deleting a missing item succeeds.
-struct DeleteItem {
-    let tableName: String
-    let key: Item
-    let returnOld: Bool
-
-    init(_ request: RequestFields) throws(DynamoError) {
-        let tableName = try request.string("TableName")
-        var decoder = AttributeValueDecoder()
-        let key = try decoder.decodeMap(request, "Key")
-        let returnValues = try request.string("ReturnValues")
-        let consumed = try request.string("ReturnConsumedCapacity")
-        let metrics = try request.string("ReturnItemCollectionMetrics")
-
-        var violations = ConstraintViolations()
-        violations.oneOf(consumed, "returnConsumedCapacity", ParameterValues.returnConsumedCapacity)
-        violations.tableName(tableName)
-        violations.notNull(key != nil, "key")
-        violations.oneOf(returnValues, "returnValues", ParameterValues.returnValues)
-        violations.oneOf(metrics, "returnItemCollectionMetrics", ParameterValues.returnItemCollectionMetrics)
-        try violations.check()
-
-        try rejectConditions(request)
-        try decoder.check()
-        guard returnValues == nil || returnValues == "NONE" || returnValues == "ALL_OLD" else {
-            throw DynamoError.returnValuesAllOldOrNone
-        }
-        self.tableName = tableName!
-        self.key = key!
-        self.returnOld = returnValues == "ALL_OLD"
-    }
-
+/// DeleteItem: removes one item by its full key (deleting a missing item succeeds), guarded by
+/// `ConditionExpression` or the legacy `Expected`.
+enum DeleteItem {
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
-        let delete = try DeleteItem(request)
+        let delete = try ConditionalWriteRequest(request, member: "Key")
         let entry = try engine.dataTableEntry(delete.tableName)
-        let key = try PrimaryKey.exact(delete.key, schema: entry.definition.keySchema)
-        engine.write("DeleteItem", reply: reply) { context in
-            let table = try entry.current(in: context.reader)
-            let old = try ItemTable.item(context.reader, table: table.number, itemKey: key.storageKey)
-            try ItemTable.write(table: table, itemKey: key.storageKey, old: old, new: nil, in: &context)
-            return old
-        } respond: { old in
-            var w = JSONWriter()
-            w.beginObject()
-            if delete.returnOld, let old {
-                w.key("Attributes")
-                w.item(old)
+        let key = try PrimaryKey.exact(delete.attributes, schema: entry.definition.keySchema)
+        ItemWrite(entry: entry, key: key, condition: delete.condition) { _ in nil }
+            .run(engine, "DeleteItem", reply: reply) { outcome in
+                attributesResponse(delete.returnOld ? outcome.old : nil)
             }
-            w.endObject()
-            return w.bytes
-        }
     }
 }

@@ -1,12 +1,14 @@
+import DynamoExpressions
 import DynamoModel
 import TridentStorage
 
-/// GetItem: one item by its full key, from the leader (ConsistentRead) or any zone.
+/// GetItem: one item by its full key, from the leader (ConsistentRead) or any zone, projected by
+/// `ProjectionExpression` or the legacy `AttributesToGet`.
 struct GetItem {
     let tableName: String
     let key: Item
     let consistent: Bool
-    let attributesToGet: [String]?
+    let projection: ReadProjection
 
     init(_ request: RequestFields) throws(DynamoError) {
         let tableName = try request.string("TableName")
@@ -15,6 +17,7 @@ struct GetItem {
         let attributesToGet = try request.stringList("AttributesToGet")
         let consistent = try request.bool("ConsistentRead")
         let consumed = try request.string("ReturnConsumedCapacity")
+        let expressions = try ExpressionParameters(request, expressions: [.projection], valueExpressions: [], legacy: ["AttributesToGet"])
 
         var violations = ConstraintViolations()
         violations.notNull(key != nil, "key")
@@ -23,15 +26,14 @@ struct GetItem {
         violations.oneOf(consumed, "returnConsumedCapacity", ParameterValues.returnConsumedCapacity)
         try violations.check()
 
-        try rejectConditions(request)
+        try expressions.checkUsage()
         try decoder.check()
-        if let attributesToGet, let duplicate = firstDuplicate(attributesToGet) {
-            throw DynamoError.invalidParameter("Duplicate value in attribute name: \(duplicate)")
-        }
+        var resolver = try expressions.resolver()
+        projection = try ReadProjection.read(attributesToGet: attributesToGet, expression: expressions.text(.projection), resolver: &resolver)
+        try resolver.checkUnused()
         self.tableName = tableName!
         self.key = key!
         self.consistent = consistent ?? false
-        self.attributesToGet = attributesToGet
     }
 
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
@@ -45,18 +47,9 @@ struct GetItem {
         w.beginObject()
         if let item {
             w.key("Item")
-            if let names = get.attributesToGet {
-                w.item(item.filter { names.contains($0.key) })
-            } else {
-                w.item(item)
-            }
+            w.item(get.projection.apply(item))
         }
         w.endObject()
         reply(.success(w.bytes))
     }
-}
-
-func firstDuplicate(_ names: [String]) -> String? {
-    var seen = Set<String>()
-    return names.first { !seen.insert($0).inserted }
 }

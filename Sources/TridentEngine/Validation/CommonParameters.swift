@@ -24,9 +24,4 @@ extension AttributeValueDecoder {
         guard let object = try request.map(key) else { return nil }
         return try decodeMap(object)
     }
-
-    /// Throws the first semantic problem met, once the constraint checks have passed.
-    func check() throws(DynamoError) {
-        if let firstProblem { throw firstProblem }
-    }
 }
