@@ -1,6 +1,7 @@
 import DynamoModel
 import Foundation
 import Logging
+import Synchronization
 import TridentStorage
 
 /// The answer to one API request: the response body, or the error the server renders.
@@ -12,6 +13,7 @@ public final class Engine: Sendable {
     let zones: Zones
     let tables = TableRegistry()
     let logger: Logger
+    private let sweeper = Mutex<Sweeper?>(nil)
 
     public var clock: Clock { configuration.clock }
 
@@ -20,10 +22,24 @@ public final class Engine: Sendable {
         self.logger = logger
         zones = try Zones(directory: configuration.dataDirectory, region: configuration.region, durable: configuration.durable)
         tables.load(try zones.read(consistent: true) { try Catalog.tables($0) })
+        let sweeper = Sweeper(engine: self, interval: configuration.ttlInterval, rule: ExpiryRule(graceSeconds: configuration.ttlGraceSeconds))
+        self.sweeper.withLock { $0 = sweeper }
+        sweeper.start()
     }
 
+    /// Stops background work and the writers (after their queued writes). Safe to call twice.
     public func shutdown() {
+        sweeper.withLock { sweeper in
+            sweeper?.stop()
+            sweeper = nil
+        }
         zones.shutdown()
+    }
+
+    /// Runs a TTL sweep now (after the clock moved) and calls `done` when its deletes are durable.
+    public func sweepExpiredItems(_ done: @escaping @Sendable () -> Void) {
+        guard let sweeper = sweeper.withLock({ $0 }) else { return done() }
+        sweeper.sweepNow(done)
     }
 
     static let targetPrefix = "DynamoDB_20120810."
@@ -39,6 +55,8 @@ public final class Engine: Sendable {
         "GetItem": GetItem.run,
         "DeleteItem": DeleteItem.run,
         "UpdateItem": UpdateItem.run,
+        "UpdateTimeToLive": UpdateTimeToLive.run,
+        "DescribeTimeToLive": DescribeTimeToLive.run,
     ]
 
     /// Whether `target` names an operation this server implements.

@@ -8,6 +8,10 @@ public struct EngineConfiguration: Sendable {
     /// fsync before acknowledging writes. Only tests of non-durable modes turn it off.
     public var durable: Bool = true
     public var clock: Clock
+    /// Seconds between TTL sweeps (`--ttl-interval`).
+    public var ttlInterval: Double = 1
+    /// Delete only items expired for longer than this (`--ttl-grace-seconds`).
+    public var ttlGraceSeconds: Double = 0
 
     public init(dataDirectory: String, region: String = "us-east-1", clock: Clock = Clock(mode: .system)) {
         self.dataDirectory = dataDirectory

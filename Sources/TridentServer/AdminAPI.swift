@@ -17,20 +17,66 @@ public final class AdminAPI: Sendable {
         self.allowRemote = allowRemote
     }
 
-    struct Answer {
+    struct Answer: Sendable {
         var status: HTTPResponseStatus
         var body: [UInt8]
     }
 
-    func handle(method: HTTPMethod, path: String, body: [UInt8], remoteAddress: SocketAddress?) -> Answer {
+    func handle(method: HTTPMethod, path: String, body: [UInt8], remoteAddress: SocketAddress?, respond: @escaping @Sendable (Answer) -> Void) {
         guard allowRemote || Self.isLoopback(remoteAddress) else {
-            return Self.error(.forbidden, "The admin API answers only requests from this host (start with --admin-from-any-host to change that)")
+            return respond(Self.error(.forbidden, "The admin API answers only requests from this host (start with --admin-from-any-host to change that)"))
         }
         let route = path.dropFirst(Self.pathPrefix.count).split(separator: "/").map(String.init)
-        switch (method, route.first) {
+        switch (method, route) {
+        case (.GET, ["clock"]):
+            respond(clockAnswer())
+        case (.POST, ["clock"]):
+            moveClock(body, respond: respond)
         default:
-            return Self.error(.notFound, "No admin endpoint \(method) \(path)")
+            respond(Self.error(.notFound, "No admin endpoint \(method.rawValue) \(path)"))
         }
+    }
+
+    // MARK: clock
+
+    private func clockAnswer() -> Answer {
+        Self.ok { w in
+            w.beginObject()
+            w.key("mode"); w.string(engine.clock.mode.rawValue)
+            w.key("epochSeconds"); w.number(engine.clock.now)
+            w.endObject()
+        }
+    }
+
+    /// Moves a controlled clock, then sweeps expired items before answering, so a test that advances
+    /// time sees the expiries without sleeping.
+    private func moveClock(_ body: [UInt8], respond: @escaping @Sendable (Answer) -> Void) {
+        guard case let .object(o)? = try? JSONReader.parse(body) else {
+            return respond(Self.error(.badRequest, #"Expected a JSON object: {"advanceSeconds": N} or {"epochSeconds": T}"#))
+        }
+        let advance = Self.number(o["advanceSeconds"]), target = Self.number(o["epochSeconds"])
+        guard (advance == nil) != (target == nil) else {
+            return respond(Self.error(.badRequest, #"Give exactly one number: {"advanceSeconds": N} or {"epochSeconds": T}"#))
+        }
+        do {
+            if let advance {
+                _ = try engine.clock.advance(by: advance)
+            } else if let target {
+                _ = try engine.clock.set(to: target)
+            }
+        } catch .systemClock {
+            return respond(Self.error(.badRequest, "The clock follows the system time; start trident serve with --clock controlled to move it"))
+        } catch {
+            return respond(Self.error(.badRequest, "The clock never runs backwards: the target is before the current time"))
+        }
+        engine.sweepExpiredItems { respond(self.clockAnswer()) }
+    }
+
+    // MARK: helpers
+
+    static func number(_ value: JSONValue?) -> Double? {
+        guard case let .number(text)? = value, let n = Double(text), n.isFinite else { return nil }
+        return n
     }
 
     static func isLoopback(_ address: SocketAddress?) -> Bool {

@@ -43,8 +43,9 @@ public final class Router: Sendable {
         }
         let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
         if path.hasPrefix(AdminAPI.pathPrefix) {
-            let answer = admin.handle(method: request.method, path: path, body: request.body, remoteAddress: request.remoteAddress)
-            respond(finish(answer.status, contentType: "application/json", body: answer.body, requestID: requestID))
+            admin.handle(method: request.method, path: path, body: request.body, remoteAddress: request.remoteAddress) { answer in
+                respond(self.finish(answer.status, contentType: "application/json", body: answer.body, requestID: requestID))
+            }
             return
         }
         if request.method == .GET {

@@ -28,9 +28,23 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Let the admin API (/_trident/) answer requests from other hosts too.")
     var adminFromAnyHost = false
 
+    @Option(help: "Clock: system (real time) or controlled (starts at the real time, moves only through POST /_trident/clock).")
+    var clock: Clock.Mode = .system
+
+    @Option(help: "Seconds between TTL sweeps (expired items are deleted within this long of expiring).")
+    var ttlInterval: Double = 1
+
+    @Option(help: "Delete only items expired for more than this many seconds (DynamoDB itself takes minutes to days).")
+    var ttlGraceSeconds: Double = 0
+
+    @Option(help: "A seed file of tables, TTL settings and items to create at start (existing tables are left alone).")
+    var seed: String?
+
     func validate() throws {
         if inMemory && dataDir != nil { throw ValidationError("--in-memory and --data-dir exclude each other") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+        if !(ttlInterval > 0) { throw ValidationError("--ttl-interval must be a positive number of seconds") }
+        if !(ttlGraceSeconds >= 0) { throw ValidationError("--ttl-grace-seconds must be zero or more") }
     }
 
     func run() async throws {
@@ -50,9 +64,15 @@ struct Serve: AsyncParsableCommand {
         } else {
             directory = URL(fileURLWithPath: dataDir ?? "trident-data").standardizedFileURL.path
         }
-        var configuration = EngineConfiguration(dataDirectory: directory, region: region)
+        var configuration = EngineConfiguration(dataDirectory: directory, region: region, clock: Clock(mode: clock))
         configuration.durable = !inMemory
+        configuration.ttlInterval = ttlInterval
+        configuration.ttlGraceSeconds = ttlGraceSeconds
         let engine = try Engine(configuration: configuration, logger: logger)
+        if let seed {
+            let summary = try await Seed.load(path: seed, into: engine)
+            logger.info("seed \(seed): created \(summary.created), left alone \(summary.skipped)")
+        }
         let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost))
         let server = try await Server.start(host: host, port: port, router: router)
 
@@ -71,3 +91,4 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension Clock.Mode: ExpressibleByArgument {}

@@ -54,7 +54,7 @@ struct EvaluationTests {
     @Test func rightHandSidesSeeTheOldItem() throws {
         let result = try updated("REMOVE n SET copied = n, n2 = n + :one", [":one": .number(DynamoNumber(1))])
         #expect(result?["n"] == nil && result?["copied"] == .number(DynamoNumber(5)) && result?["n2"] == .number(DynamoNumber(6)))
-        #expect(throws: ExpressionError.goneAttribute) { try updated("SET a = gone + :one", [":one": .number(DynamoNumber(1))]) }
+        #expect(throws: ExpressionError.missingAttribute) { try updated("SET a = gone + :one", [":one": .number(DynamoNumber(1))]) }
         #expect(throws: ExpressionError.incorrectDataType) { try updated("SET a = s + :one", [":one": .number(DynamoNumber(1))]) }
         #expect(throws: ExpressionError.invalidPathForUpdate) { try updated("SET gone.x = :one", [":one": .number(DynamoNumber(1))]) }
         #expect(throws: ExpressionError.invalidPathForUpdate) { try updated("SET s[1] = :one", [":one": .number(DynamoNumber(1))]) }

@@ -32,7 +32,24 @@ final class Zones: Sendable {
         writers[0].submit(WriteTask(body: body, acknowledge: { _, done in done() }, completion: completion))
     }
 
+    /// `write`, waiting on the calling thread (background loops only, never an event loop).
+    func writeAndWait<Output: Sendable>(_ body: @escaping WriteTask<Output>.Body) -> Result<Output, any Error> {
+        let done = DispatchSemaphore(value: 0)
+        let box = ResultBox<Output>()
+        write(body) { result in
+            box.result = result
+            done.signal()
+        }
+        done.wait()
+        return box.result!
+    }
+
     func shutdown() {
         for writer in writers { writer.shutdown() }
     }
+}
+
+/// Carries a result from the writer thread to a waiting thread (the semaphore orders the accesses).
+private final class ResultBox<Output>: @unchecked Sendable {
+    var result: Result<Output, any Error>?
 }

@@ -1,0 +1,29 @@
+/// When an item with a TTL attribute is deleted, as DynamoDB decides it: its value is epoch seconds
+/// at or before now, and not more than five years in the past (older values are taken for
+/// mistakes and ignored). `grace` defers deletion by that many seconds past expiry.
+public struct ExpiryRule: Sendable, Equatable {
+    /// Five years of 365.25 days.
+    public static let maxAgeSeconds: UInt64 = 157_788_000
+
+    public var graceSeconds: Double
+
+    public init(graceSeconds: Double = 0) {
+        self.graceSeconds = max(0, graceSeconds)
+    }
+
+    /// The expiry seconds due for deletion at `now`: older than five years excluded, newer than
+    /// `now - grace` not yet due. Nil when nothing can be due (clock before the epoch).
+    public func dueRange(now: Double) -> ClosedRange<UInt64>? {
+        let latest = now - graceSeconds
+        guard latest >= 0 else { return nil }
+        let upper = UInt64(latest.rounded(.down))
+        let nowSeconds = UInt64(max(0, now).rounded(.down))
+        let lower = nowSeconds > Self.maxAgeSeconds ? nowSeconds - Self.maxAgeSeconds + 1 : 0
+        guard lower <= upper else { return nil }
+        return lower...upper
+    }
+
+    public func isDue(_ expiry: UInt64, now: Double) -> Bool {
+        dueRange(now: now)?.contains(expiry) ?? false
+    }
+}
