@@ -17,9 +17,9 @@ $(DEPS_STAMP): Tests/compat/requirements.txt
 	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/compat/requirements.txt
 	@mkdir -p .build && touch $@
 
-## run: release build, then serve on $(HOST):$(PORT) with data in ./$(DATA_DIR)
+## run: release build, then serve on $(HOST):$(PORT) with data in ./$(DATA_DIR) (more flags: ARGS="...")
 run: deps release
-	.build/release/trident serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+	.build/release/trident serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) $(ARGS)
 
 build: deps
 	$(SWIFT) build

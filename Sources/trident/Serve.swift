@@ -37,8 +37,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Delete only items expired for more than this many seconds (DynamoDB itself takes minutes to days).")
     var ttlGraceSeconds: Double = 0
 
-    @Option(help: "A seed file of tables, TTL settings and items to create at start (existing tables are left alone).")
-    var seed: String?
+    @Option(help: "A seed file of tables, TTL settings and items to create at start (existing tables are left alone). Repeatable.")
+    var seed: [String] = []
 
     func validate() throws {
         if inMemory && dataDir != nil { throw ValidationError("--in-memory and --data-dir exclude each other") }
@@ -69,9 +69,9 @@ struct Serve: AsyncParsableCommand {
         configuration.ttlInterval = ttlInterval
         configuration.ttlGraceSeconds = ttlGraceSeconds
         let engine = try Engine(configuration: configuration, logger: logger)
-        if let seed {
-            let summary = try await Seed.load(path: seed, into: engine)
-            logger.info("seed \(seed): created \(summary.created), left alone \(summary.skipped)")
+        for file in seed {
+            let summary = try await Seed.load(path: file, into: engine)
+            logger.info("seed \(file): created \(summary.created), left alone \(summary.skipped)")
         }
         let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost))
         let server = try await Server.start(host: host, port: port, router: router)
