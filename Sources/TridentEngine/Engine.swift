@@ -20,7 +20,13 @@ public final class Engine: Sendable {
     public init(configuration: EngineConfiguration, logger: Logger = Logger(label: "trident.engine")) throws {
         self.configuration = configuration
         self.logger = logger
-        zones = try Zones(directory: configuration.dataDirectory, region: configuration.region, durable: configuration.durable)
+        var settings = Zones.Settings()
+        settings.count = configuration.zoneCount
+        settings.lagMilliseconds = configuration.replicationLagMilliseconds
+        settings.maxLogBacklog = configuration.replicationLogBacklog
+        settings.trimInterval = configuration.logTrimInterval
+        zones = try Zones(
+            directory: configuration.dataDirectory, region: configuration.region, durable: configuration.durable, settings: settings, logger: logger)
         tables.load(try zones.read(consistent: true) { try Catalog.tables($0) })
         let sweeper = Sweeper(engine: self, interval: configuration.ttlInterval, rule: ExpiryRule(graceSeconds: configuration.ttlGraceSeconds))
         self.sweeper.withLock { $0 = sweeper }
@@ -101,7 +107,7 @@ public final class Engine: Sendable {
     func write<Output: Sendable>(
         _ operation: StaticString,
         reply: @escaping Reply,
-        _ body: @escaping WriteTask<Output>.Body,
+        _ body: @escaping LeaderWriteTask<Output>.Body,
         respond: @escaping @Sendable (Output) -> [UInt8]
     ) {
         zones.write(body) { [self] result in

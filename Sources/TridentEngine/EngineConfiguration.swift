@@ -12,6 +12,15 @@ public struct EngineConfiguration: Sendable {
     public var ttlInterval: Double = 1
     /// Delete only items expired for longer than this (`--ttl-grace-seconds`).
     public var ttlGraceSeconds: Double = 0
+    /// Availability zones: 3 (replicated) or 1 (`--zones`).
+    public var zoneCount: Int = 3
+    /// Delay of the asynchronous follower's copy (`--replication-lag-ms`); 0 applies every copy
+    /// before acknowledging, so nothing is ever stale.
+    public var replicationLagMilliseconds: Int = 0
+    /// Log entries kept for a zone that is away before it must copy the leader's data to catch up.
+    public var replicationLogBacklog: UInt64 = 1_000_000
+    /// Seconds between log trims.
+    public var logTrimInterval: Double = 1
 
     public init(dataDirectory: String, region: String = "us-east-1", clock: Clock = Clock(mode: .system)) {
         self.dataDirectory = dataDirectory

@@ -26,14 +26,60 @@ public final class AdminAPI: Sendable {
         guard allowRemote || Self.isLoopback(remoteAddress) else {
             return respond(Self.error(.forbidden, "The admin API answers only requests from this host (start with --admin-from-any-host to change that)"))
         }
-        let route = path.dropFirst(Self.pathPrefix.count).split(separator: "/").map(String.init)
-        switch (method, route) {
-        case (.GET, ["clock"]):
+        let query = path.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        let route = path.split(separator: "?").first.map { $0.dropFirst(Self.pathPrefix.count).split(separator: "/").map(String.init) } ?? []
+        switch (method, route.first, route.count) {
+        case (.GET, "clock", 1):
             respond(clockAnswer())
-        case (.POST, ["clock"]):
+        case (.POST, "clock", 1):
             moveClock(body, respond: respond)
+        case (.GET, "zones", 1):
+            respond(zonesAnswer(withDigests: query.contains("digest=true")))
+        case (.POST, "zones", 3) where route[2] == "lag":
+            guard case let .object(o)? = try? JSONReader.parse(body), let ms = Self.number(o["ms"]), ms >= 0, ms == ms.rounded() else {
+                return respond(Self.error(.badRequest, #"Expected {"ms": N} with a whole number of milliseconds, zero or more"#))
+            }
+            if let problem = engine.setZoneLag(milliseconds: Int(ms), zone: route[1]) { return respond(Self.error(.badRequest, problem)) }
+            respond(zonesAnswer(withDigests: false))
+        case (.POST, "zones", 3):
+            guard let action = Engine.ZoneAction(rawValue: route[2]) else {
+                return respond(Self.error(.notFound, "No admin endpoint \(method.rawValue) \(path): zones take stop, start, isolate, heal or lag"))
+            }
+            engine.controlZone(action, zone: route[1]) { problem in
+                if let problem { return respond(Self.error(.badRequest, problem)) }
+                respond(self.zonesAnswer(withDigests: false))
+            }
         default:
             respond(Self.error(.notFound, "No admin endpoint \(method.rawValue) \(path)"))
+        }
+    }
+
+    // MARK: zones
+
+    private func zonesAnswer(withDigests: Bool) -> Answer {
+        guard let status = try? engine.zonesStatus(withDigests: withDigests) else {
+            return Self.error(.internalServerError, "Could not read the zones")
+        }
+        return Self.ok { w in
+            w.beginObject()
+            w.key("leader")
+            if let leader = status.leader { w.string(leader) } else { w.null() }
+            w.key("term"); w.number(Int(status.term))
+            w.key("zones")
+            w.beginArray()
+            for zone in status.zones {
+                w.beginObject()
+                w.key("name"); w.string(zone.name)
+                w.key("state"); w.string(zone.state)
+                w.key("role"); w.string(zone.role)
+                w.key("appliedSequence"); w.number(Int(zone.appliedSequence))
+                w.key("lagMs"); w.number(zone.lagMilliseconds)
+                if let digest = zone.digest { w.key("digest"); w.string(digest) }
+                if let items = zone.itemCount { w.key("itemCount"); w.number(items) }
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
         }
     }
 

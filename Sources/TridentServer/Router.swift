@@ -43,7 +43,7 @@ public final class Router: Sendable {
         }
         let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
         if path.hasPrefix(AdminAPI.pathPrefix) {
-            admin.handle(method: request.method, path: path, body: request.body, remoteAddress: request.remoteAddress) { answer in
+            admin.handle(method: request.method, path: request.uri, body: request.body, remoteAddress: request.remoteAddress) { answer in
                 respond(self.finish(answer.status, contentType: "application/json", body: answer.body, requestID: requestID))
             }
             return

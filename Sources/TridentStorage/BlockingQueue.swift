@@ -7,11 +7,15 @@ final class BlockingQueue<Element>: @unchecked Sendable {
     private var elements: [Element] = []
     private var closed = false
 
-    func append(_ element: Element) {
+    /// Queues `element`; false (and nothing queued) once the queue is closed.
+    @discardableResult
+    func append(_ element: Element) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { return false }
         elements.append(element)
         condition.signal()
-        condition.unlock()
+        return true
     }
 
     /// Everything queued, oldest first; empty only once the queue is closed and drained.

@@ -2,7 +2,7 @@ import DynamoModel
 
 /// Byte layout of a replication-log entry's value (its sequence number is the LMDB key):
 ///
-///     varint op count │ op × count
+///     varint term │ varint op count │ op × count
 ///     op = kind (1 put, 2 delete, 3 delete-prefix) │ database │ varint key length │ key
 ///          │ [put only] varint value length │ value
 ///
@@ -10,6 +10,7 @@ import DynamoModel
 extension LogEntry {
     func encodedOps() -> [UInt8] {
         var out: [UInt8] = []
+        Varint.write(Int(term), into: &out)
         Varint.write(ops.count, into: &out)
         for op in ops {
             switch op {
@@ -33,6 +34,7 @@ extension LogEntry {
 
     init(sequence: UInt64, encodedOps bytes: UnsafeRawBufferPointer) throws {
         var reader = Varint.Reader(bytes)
+        let term = UInt64(try reader.varint())
         let count = try reader.count()
         var ops: [StorageOp] = []
         ops.reserveCapacity(count)
@@ -47,7 +49,7 @@ extension LogEntry {
             default: throw Varint.Corrupt("unknown log op")
             }
         }
-        self.init(sequence: sequence, ops: ops)
+        self.init(sequence: sequence, term: term, ops: ops)
     }
 }
 

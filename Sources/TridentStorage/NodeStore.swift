@@ -12,13 +12,13 @@ public final class NodeStore: Sendable {
     let catalog: Database
     let items: Database
     let expiry: Database
-    /// sequence (8 bytes big-endian) → encoded ops. Each zone logs what it applied, so any zone can
+    /// sequence (8 bytes big-endian) → encoded entry. Each zone logs what it applied, so any zone can
     /// become leader and feed the others.
     let log: Database
-    /// Zone-local facts, never replicated: the last applied sequence number.
+    /// Zone-local facts, never replicated: the position (sequence ‖ term) of the last applied entry.
     let local: Database
 
-    static let appliedKey: [UInt8] = Array("applied".utf8)
+    static let positionKey: [UInt8] = Array("applied".utf8)
 
     public init(path: String, zone: String, durable: Bool = true) throws {
         self.zone = zone
@@ -45,7 +45,7 @@ public final class NodeStore: Sendable {
         try environment.read { txn in try body(StoreReader(store: self, transaction: txn)) }
     }
 
-    /// One write transaction; only the writer thread and recovery call this.
+    /// One write transaction; only the writer thread calls this.
     func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         try environment.write(body)
     }
@@ -68,34 +68,21 @@ public final class NodeStore: Sendable {
         }
     }
 
-    /// Records an entry in this zone's log and moves its applied sequence, in the caller's transaction.
+    /// Records an entry in this zone's log and moves its position, in the caller's transaction.
     func appendToLog(_ entry: LogEntry, in txn: WriteTransaction) throws {
         let key = BigEndian.bytes(entry.sequence)
         try txn.put(log, key, entry.encodedOps())
-        try txn.put(local, Self.appliedKey, key)
+        try txn.put(local, Self.positionKey, key + BigEndian.bytes(entry.term))
     }
 
-    /// The sequence number of the last entry this zone applied (0 for none).
-    public func appliedSequence() throws -> UInt64 {
-        try read { reader in try reader.appliedSequence() }
+    /// The last entry this zone applied (0/0 for none).
+    public func position() throws -> LogPosition {
+        try read { reader in try reader.position() }
     }
 
     /// Entries with sequence numbers after `sequence`, in order, at most `limit` of them.
     public func logEntries(after sequence: UInt64, limit: Int = .max) throws -> [LogEntry] {
         try read { reader in try reader.logEntries(after: sequence, limit: limit) }
-    }
-
-    /// Drops log entries up to and including `sequence` (every zone has applied them).
-    public func trimLog(through sequence: UInt64) throws {
-        try write { txn in
-            try txn.withCursor(log) { cursor in
-                var entry = try cursor.first()
-                while let e = entry, BigEndian.uint64(e.key) <= sequence {
-                    try cursor.deleteCurrent()
-                    entry = try cursor.next()
-                }
-            }
-        }
     }
 
     /// Forces buffered pages to disk (used when the store runs without per-commit fsync).
@@ -106,6 +93,30 @@ public final class NodeStore: Sendable {
     /// Copies this zone's whole environment into an empty directory (catch-up past a trimmed log).
     public func copy(to directory: String) throws {
         try environment.copy(to: directory)
+    }
+
+    /// A fingerprint of the replicated contents (catalog, items, TTL index): equal in zones that
+    /// hold the same data. FNV-1a over every key and value, in key order.
+    public func contentDigest() throws -> (digest: UInt64, items: Int) {
+        try read { reader in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            func mix(_ bytes: UnsafeRawBufferPointer) {
+                for b in bytes {
+                    hash ^= UInt64(b)
+                    hash = hash &* 0x100_0000_01b3
+                }
+                hash ^= 0xFF
+                hash = hash &* 0x100_0000_01b3
+            }
+            for db in StoreDatabase.allCases {
+                try reader.walk(db, from: []) { key, value in
+                    mix(key)
+                    mix(value)
+                    return true
+                }
+            }
+            return (hash, try reader.entryCount(.items))
+        }
     }
 }
 

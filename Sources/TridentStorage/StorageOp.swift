@@ -19,12 +19,36 @@ public enum StorageOp: Sendable, Equatable {
 
 /// One replicated write: the ops of one client request (or one table change, or one TTL delete),
 /// numbered by the leader. Applying entries in sequence order reproduces the leader's state.
+/// `term` counts leaderships: it grows at every failover, so entries a deposed leader wrote after
+/// losing its place can be told apart from the new leader's (like Raft's terms).
 public struct LogEntry: Sendable, Equatable {
     public let sequence: UInt64
+    public let term: UInt64
     public let ops: [StorageOp]
 
-    public init(sequence: UInt64, ops: [StorageOp]) {
+    public init(sequence: UInt64, term: UInt64, ops: [StorageOp]) {
         self.sequence = sequence
+        self.term = term
         self.ops = ops
+    }
+
+    public var position: LogPosition { LogPosition(sequence: sequence, term: term) }
+}
+
+/// Where a zone's log ends: its last applied entry's sequence number and term (0/0 for none).
+public struct LogPosition: Sendable, Hashable, Comparable {
+    public var sequence: UInt64
+    public var term: UInt64
+
+    public init(sequence: UInt64, term: UInt64) {
+        self.sequence = sequence
+        self.term = term
+    }
+
+    public static let start = LogPosition(sequence: 0, term: 0)
+
+    /// The more up-to-date log: higher term first, then the longer log.
+    public static func < (a: LogPosition, b: LogPosition) -> Bool {
+        (a.term, a.sequence) < (b.term, b.sequence)
     }
 }

@@ -28,8 +28,9 @@ public struct StoreReader {
         _ visit: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
     ) throws {
         try transaction.withCursor(store.database(db)) { cursor in
-            var entry = try cursor.seek(atLeast: start)
-            if !forward {
+            // LMDB refuses an empty key to seek to: the start of the database is `first`.
+            var entry = start.isEmpty ? (forward ? try cursor.first() : try cursor.last()) : try cursor.seek(atLeast: start)
+            if !forward && !start.isEmpty {
                 // Backwards from `start`: the first key ≥ start may be past it; step back once then.
                 if let e = entry {
                     if !e.key.elementsEqual(start) { entry = try cursor.previous() }
@@ -49,9 +50,18 @@ public struct StoreReader {
         try transaction.statistics(store.database(db)).entries
     }
 
-    public func appliedSequence() throws -> UInt64 {
-        guard let bytes = try transaction.getBytes(store.local, NodeStore.appliedKey) else { return 0 }
-        return BigEndian.uint64(bytes)
+    /// The last entry this zone applied.
+    public func position() throws -> LogPosition {
+        guard let bytes = try transaction.getBytes(store.local, NodeStore.positionKey), bytes.count == 16 else { return .start }
+        return LogPosition(sequence: BigEndian.uint64(bytes), term: BigEndian.uint64(bytes.dropFirst(8)))
+    }
+
+    /// The term of the logged entry `sequence`, or nil when it is not (or no longer) in the log.
+    public func logTerm(at sequence: UInt64) throws -> UInt64? {
+        try transaction.get(store.log, BigEndian.bytes(sequence)).map { bytes in
+            var reader = Varint.Reader(bytes)
+            return UInt64(try reader.varint())
+        }
     }
 
     public func logEntries(after sequence: UInt64, limit: Int = .max) throws -> [LogEntry] {
@@ -75,21 +85,68 @@ public struct StoreReader {
 }
 
 /// The writer's view of one transaction: reads see earlier writes of the transaction, and every
-/// write is applied and recorded as a `StorageOp`, so the same change can be shipped to the
-/// other zones.
+/// write is applied and recorded as a `StorageOp`, so the same change can be shipped to the other
+/// zones. A task `seal`s its ops into numbered log entries (one per client write; several when a
+/// follower applies a run of shipped entries).
 public struct StoreWriteContext {
     public let reader: StoreReader
     let transaction: WriteTransaction
+    /// Ops applied since the last seal.
     public private(set) var ops: [StorageOp] = []
+    /// Entries sealed by this task, in order.
+    public private(set) var entries: [LogEntry] = []
+    /// The zone's position including this transaction's earlier entries.
+    public private(set) var position: LogPosition
+    /// Whether anything changed in the transaction (so a failure must roll the group back).
+    public private(set) var touched = false
 
-    init(store: NodeStore, transaction: WriteTransaction) {
+    init(store: NodeStore, transaction: WriteTransaction, position: LogPosition) {
         self.reader = StoreReader(store: store, transaction: transaction)
         self.transaction = transaction
+        self.position = position
     }
 
     public mutating func apply(_ op: StorageOp) throws {
+        touched = true
         try reader.store.apply(op, in: transaction)
         ops.append(op)
+    }
+
+    /// Logs the ops applied since the last seal as the next entry of the leader's `term`.
+    @discardableResult
+    public mutating func seal(term: UInt64) throws -> LogEntry? {
+        guard !ops.isEmpty else { return nil }
+        return try seal(LogPosition(sequence: position.sequence + 1, term: term))
+    }
+
+    /// Logs the ops applied since the last seal under a shipped entry's own position.
+    @discardableResult
+    public mutating func seal(_ at: LogPosition) throws -> LogEntry {
+        let entry = LogEntry(sequence: at.sequence, term: at.term, ops: ops)
+        touched = true
+        try reader.store.appendToLog(entry, in: transaction)
+        ops.removeAll()
+        entries.append(entry)
+        position = at
+        return entry
+    }
+
+    /// Applies a shipped entry and logs it under its own position.
+    public mutating func replay(_ entry: LogEntry) throws {
+        for op in entry.ops { try apply(op) }
+        try seal(entry.position)
+    }
+
+    /// Drops log entries up to and including `sequence`: a zone-local change, never replicated.
+    public mutating func trimLog(through sequence: UInt64) throws {
+        try transaction.withCursor(reader.store.log) { cursor in
+            var entry = try cursor.first()
+            while let e = entry, BigEndian.uint64(e.key) <= sequence {
+                try cursor.deleteCurrent()
+                entry = try cursor.next()
+            }
+        }
+        touched = true
     }
 
     public mutating func put(_ db: StoreDatabase, _ key: [UInt8], _ value: [UInt8]) throws {

@@ -1,20 +1,27 @@
 import Foundation
-import Synchronization
 import LMDB
+import Synchronization
 
 /// Work for a zone's writer thread. `run` executes inside the group's write transaction and may run
 /// more than once (when another task poisons the group, the rest are retried in a fresh
 /// transaction), so it must be a pure function of what it reads.
 public protocol WriterTask: AnyObject, Sendable {
-    /// Reads and writes through `context`. Returns the sequence number its log entry takes:
-    /// `proposed` for new writes (the leader numbers them), the shipped entry's own number for
-    /// replicated ones. Throwing before any write fails only this task.
-    func run(_ context: inout StoreWriteContext, proposedSequence: UInt64) throws -> UInt64
+    /// Reads and writes through `context` and seals its changes into log entries. Throwing before
+    /// any change fails only this task.
+    func run(_ context: inout StoreWriteContext) throws
 
-    /// The transaction is durable; `entry` is nil when the task wrote nothing.
-    func committed(_ entry: LogEntry?)
+    /// The group ran and is about to commit: its entries can be shipped to other zones now, so they
+    /// write to disk while this zone does. (If the commit then fails, `failed` follows.)
+    func willCommit(_ entries: [LogEntry])
+
+    /// The transaction is durable; `entries` are what the task logged (often none or one).
+    func committed(_ entries: [LogEntry])
 
     func failed(_ error: any Error)
+}
+
+extension WriterTask {
+    public func willCommit(_ entries: [LogEntry]) {}
 }
 
 /// The single writer of one zone: a dedicated thread that takes every task queued since its last
@@ -23,29 +30,35 @@ public protocol WriterTask: AnyObject, Sendable {
 public final class ZoneWriter: Sendable {
     public let store: NodeStore
     private let queue = BlockingQueue<any WriterTask>()
-    private let state: Mutex<UInt64>
+    private let committedPosition: Mutex<LogPosition>
     private let finished = DispatchSemaphore(value: 0)
 
-    /// A task threw after writing: its partial writes poison the transaction.
+    /// A task threw after changing something: the transaction must be rolled back.
     private struct Poisoned: Error {
         let index: Int
         let error: any Error
     }
 
+    /// A task left ops it did not seal: a programming error, never committed.
+    public struct UnsealedChanges: Error {}
+
     public init(store: NodeStore) throws {
         self.store = store
-        state = Mutex(try store.appliedSequence())
+        committedPosition = Mutex(try store.position())
         let thread = Thread { [self] in loop() }
         thread.name = "trident-writer-\(store.zone)"
         thread.stackSize = 4 << 20
         thread.start()
     }
 
-    /// The highest sequence number committed by this zone.
-    public var lastSequence: UInt64 { state.withLock { $0 } }
+    /// The last entry this zone has committed.
+    public var position: LogPosition { committedPosition.withLock { $0 } }
+
+    /// The writer has shut down: tasks submitted afterwards fail with this.
+    public struct Stopped: Error {}
 
     public func submit(_ task: any WriterTask) {
-        queue.append(task)
+        if !queue.append(task) { task.failed(Stopped()) }
     }
 
     /// Stops after the queued tasks are done. Safe to call more than once.
@@ -67,14 +80,19 @@ public final class ZoneWriter: Sendable {
     private func process(_ tasks: [any WriterTask]) {
         var pending = tasks
         while !pending.isEmpty {
-            let start = lastSequence
+            let start = position
             do {
-                let outcomes = try store.write { txn in try runGroup(pending, after: start, in: txn) }
-                let highest = outcomes.compactMap { try? $0.get()?.sequence }.max() ?? start
-                state.withLock { $0 = max($0, highest) }
+                let (outcomes, end) = try store.write { txn in
+                    let (outcomes, end) = try runGroup(pending, from: start, in: txn)
+                    for (task, outcome) in zip(pending, outcomes) {
+                        if case let .success(entries) = outcome { task.willCommit(entries) }
+                    }
+                    return (outcomes, end)
+                }
+                committedPosition.withLock { $0 = end }
                 for (task, outcome) in zip(pending, outcomes) {
                     switch outcome {
-                    case let .success(entry): task.committed(entry)
+                    case let .success(entries): task.committed(entries)
                     case let .failure(error): task.failed(error)
                     }
                 }
@@ -89,27 +107,24 @@ public final class ZoneWriter: Sendable {
         }
     }
 
-    private func runGroup(_ tasks: [any WriterTask], after start: UInt64, in txn: WriteTransaction) throws -> [Result<LogEntry?, any Error>] {
-        var next = start + 1
-        var outcomes: [Result<LogEntry?, any Error>] = []
+    private func runGroup(_ tasks: [any WriterTask], from start: LogPosition, in txn: WriteTransaction) throws
+        -> ([Result<[LogEntry], any Error>], LogPosition)
+    {
+        var position = start
+        var outcomes: [Result<[LogEntry], any Error>] = []
         outcomes.reserveCapacity(tasks.count)
         for (index, task) in tasks.enumerated() {
-            var context = StoreWriteContext(store: store, transaction: txn)
+            var context = StoreWriteContext(store: store, transaction: txn, position: position)
             do {
-                let sequence = try task.run(&context, proposedSequence: next)
-                if context.ops.isEmpty {
-                    outcomes.append(.success(nil))
-                    continue
-                }
-                let entry = LogEntry(sequence: sequence, ops: context.ops)
-                try store.appendToLog(entry, in: txn)
-                next = max(next, sequence + 1)
-                outcomes.append(.success(entry))
+                try task.run(&context)
+                guard context.ops.isEmpty else { throw UnsealedChanges() }
+                position = context.position
+                outcomes.append(.success(context.entries))
             } catch {
-                guard context.ops.isEmpty else { throw Poisoned(index: index, error: error) }
+                guard !context.touched else { throw Poisoned(index: index, error: error) }
                 outcomes.append(.failure(error))
             }
         }
-        return outcomes
+        return (outcomes, position)
     }
 }

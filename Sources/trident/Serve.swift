@@ -37,6 +37,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Delete only items expired for more than this many seconds (DynamoDB itself takes minutes to days).")
     var ttlGraceSeconds: Double = 0
 
+    @Option(help: "Availability zones: 3 (every write replicated, zones can fail) or 1.")
+    var zones = 3
+
+    @Option(help: "Delay in ms of the asynchronous third copy of each write (0: all zones apply before the acknowledgement; nothing is ever stale).")
+    var replicationLagMs = 0
+
     @Option(help: "A seed file of tables, TTL settings and items to create at start (existing tables are left alone). Repeatable.")
     var seed: [String] = []
 
@@ -44,6 +50,8 @@ struct Serve: AsyncParsableCommand {
         if inMemory && dataDir != nil { throw ValidationError("--in-memory and --data-dir exclude each other") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if !(ttlInterval > 0) { throw ValidationError("--ttl-interval must be a positive number of seconds") }
+        if zones != 1 && zones != 3 { throw ValidationError("--zones must be 1 or 3") }
+        if replicationLagMs < 0 { throw ValidationError("--replication-lag-ms must be zero or more") }
         if !(ttlGraceSeconds >= 0) { throw ValidationError("--ttl-grace-seconds must be zero or more") }
     }
 
@@ -68,6 +76,8 @@ struct Serve: AsyncParsableCommand {
         configuration.durable = !inMemory
         configuration.ttlInterval = ttlInterval
         configuration.ttlGraceSeconds = ttlGraceSeconds
+        configuration.zoneCount = zones
+        configuration.replicationLagMilliseconds = replicationLagMs
         let engine = try Engine(configuration: configuration, logger: logger)
         for file in seed {
             let summary = try await Seed.load(path: file, into: engine)

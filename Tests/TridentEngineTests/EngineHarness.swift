@@ -9,10 +9,11 @@ final class EngineHarness {
     let engine: Engine
     let directory: String
 
-    init(clock: Clock = Clock(mode: .controlled, start: 1_700_000_000)) throws {
+    init(clock: Clock = Clock(mode: .controlled, start: 1_700_000_000), configure: (inout EngineConfiguration) -> Void = { _ in }) throws {
         directory = NSTemporaryDirectory() + "trident-engine-test-" + UUID().uuidString
         var configuration = EngineConfiguration(dataDirectory: directory, clock: clock)
         configuration.durable = false
+        configure(&configuration)
         engine = try Engine(configuration: configuration)
     }
 

@@ -9,7 +9,7 @@ import Testing
 @testable import TridentStorage
 
 final class RecordingTask: WriterTask, @unchecked Sendable {
-    enum Behaviour { case write, failBeforeWriting, failAfterWriting }
+    enum Behaviour { case write, failBeforeWriting, failAfterWriting, trim(UInt64) }
     let key: [UInt8]
     let behaviour: Behaviour
     let done = DispatchSemaphore(value: 0)
@@ -24,16 +24,20 @@ final class RecordingTask: WriterTask, @unchecked Sendable {
         self.behaviour = behaviour
     }
 
-    func run(_ context: inout StoreWriteContext, proposedSequence: UInt64) throws -> UInt64 {
+    func run(_ context: inout StoreWriteContext) throws {
         runs += 1
-        if behaviour == .failBeforeWriting { throw Refused() }
+        switch behaviour {
+        case .failBeforeWriting: throw Refused()
+        case let .trim(through): return try context.trimLog(through: through)
+        default: break
+        }
         try context.put(.items, key, [1, 2, 3])
-        if behaviour == .failAfterWriting { throw Refused() }
-        return proposedSequence
+        if case .failAfterWriting = behaviour { throw Refused() }
+        try context.seal(term: 7)
     }
 
-    func committed(_ entry: LogEntry?) {
-        self.entry = entry
+    func committed(_ entries: [LogEntry]) {
+        self.entry = entries.first
         done.signal()
     }
 
@@ -56,15 +60,18 @@ struct ZoneWriterTests {
         let tasks = (0..<200).map { RecordingTask(key: [UInt8($0 / 256), UInt8($0 % 256)]) }
         for task in tasks { writer.submit(task) }
         for task in tasks { task.done.wait() }
-        writer.shutdown()
         let sequences = tasks.compactMap { $0.entry?.sequence }
         #expect(sequences == Array(1...200))
-        #expect(try store.appliedSequence() == 200)
+        #expect(try store.position() == LogPosition(sequence: 200, term: 7))
         let logged = try store.logEntries(after: 0)
         #expect(logged.map(\.sequence) == Array(1...200))
-        #expect(logged[5].ops == [.put(.items, key: [0, 5], value: [1, 2, 3])])
-        try store.trimLog(through: 150)
+        #expect(logged[5] == LogEntry(sequence: 6, term: 7, ops: [.put(.items, key: [0, 5], value: [1, 2, 3])]))
+        let trim = RecordingTask(key: [], behaviour: .trim(150))
+        writer.submit(trim)
+        trim.done.wait()
+        writer.shutdown()
         #expect(try store.logEntries(after: 0).first?.sequence == 151)
+        #expect(try store.read { try $0.logTerm(at: 151) } == 7)
     }
 
     @Test func failuresStayIsolated() throws {
@@ -82,7 +89,7 @@ struct ZoneWriterTests {
         #expect(tasks[1].error is RecordingTask.Refused && tasks[2].error is RecordingTask.Refused)
         let stored = try store.read { reader in try [1, 2, 3, 4].map { try reader.value(.items, [UInt8($0)]) != nil } }
         #expect(stored == [true, false, false, true])
-        #expect(try store.appliedSequence() == 2)
+        #expect(try store.position().sequence == 2)
     }
 }
 
@@ -99,7 +106,7 @@ struct CatalogTests {
         let first: Item = ["id": .string("a"), "exp": .number(DynamoNumber(100))]
         let second: Item = ["id": .string("a"), "exp": .number(try DynamoNumber(parsing: "250.9"))]
         try store.write { txn in
-            var context = StoreWriteContext(store: store, transaction: txn)
+            var context = StoreWriteContext(store: store, transaction: txn, position: .start)
             try Catalog.save(table, in: &context)
             try ItemTable.write(table: table, itemKey: key, old: nil, new: first, in: &context)
             try ItemTable.write(table: table, itemKey: key, old: first, new: second, in: &context)
@@ -112,7 +119,7 @@ struct CatalogTests {
             #expect(try Catalog.tables(reader).map(\.name) == ["t"])
         }
         try store.write { txn in
-            var context = StoreWriteContext(store: store, transaction: txn)
+            var context = StoreWriteContext(store: store, transaction: txn, position: .start)
             try Catalog.drop(table, in: &context)
         }
         try store.read { (reader) throws in

@@ -1,0 +1,62 @@
+/// The zone controls the admin API exposes (`/_trident/zones`).
+extension Engine {
+    public struct ZoneStatus: Sendable {
+        public let name: String
+        /// `up`, `down`, `isolated` or `recovering` (catching up; serves no reads).
+        public let state: String
+        /// `leader` or `follower`.
+        public let role: String
+        public let appliedSequence: UInt64
+        public let lagMilliseconds: Int
+        /// A fingerprint of the zone's data, when asked for.
+        public let digest: String?
+        public let itemCount: Int?
+    }
+
+    public struct ZonesStatus: Sendable {
+        public let leader: String?
+        public let term: UInt64
+        public let zones: [ZoneStatus]
+    }
+
+    public func zonesStatus(withDigests: Bool = false) throws -> ZonesStatus {
+        let report = zones.report()
+        let digests = withDigests ? try zones.digests() : []
+        return ZonesStatus(
+            leader: report.leader, term: report.term,
+            zones: report.zones.map { z in
+                let d = digests.first { $0.name == z.name }
+                return ZoneStatus(
+                    name: z.name, state: z.state, role: z.role, appliedSequence: z.appliedSequence, lagMilliseconds: z.lagMilliseconds,
+                    digest: d.map { String($0.digest, radix: 16) }, itemCount: d?.items)
+            })
+    }
+
+    public enum ZoneAction: String, Sendable, CaseIterable {
+        case stop, start, isolate, heal
+    }
+
+    /// Stops, starts, isolates or heals a zone; `done` gets nil or the reason it could not.
+    public func controlZone(_ action: ZoneAction, zone: String, done: @escaping @Sendable (String?) -> Void) {
+        let mapped: Zones.Action =
+            switch action {
+            case .stop: .stop
+            case .start: .start
+            case .isolate: .isolate
+            case .heal: .heal
+            }
+        zones.control(mapped, zone: zone) { result in
+            switch result {
+            case .success: done(nil)
+            case let .failure(error): done(error.message)
+            }
+        }
+    }
+
+    /// Sets the delay of a zone's copy when it is an asynchronous follower; nil or the reason it could not.
+    public func setZoneLag(milliseconds: Int, zone: String) -> String? {
+        guard milliseconds >= 0 else { return "ms must be zero or more" }
+        if case let .failure(error) = zones.setLag(milliseconds, zone: zone) { return error.message }
+        return nil
+    }
+}

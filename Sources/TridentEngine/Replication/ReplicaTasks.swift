@@ -1,0 +1,161 @@
+import DynamoModel
+import TridentStorage
+
+/// A client write on the leader: runs the operation's body and seals its changes as the next entry
+/// of the leader's term. Refused (before writing anything) if the zone lost leadership meanwhile.
+final class LeaderWriteTask<Output: Sendable>: WriterTask, @unchecked Sendable {
+    typealias Body = @Sendable (inout StoreWriteContext) throws -> Output
+
+    private let body: Body
+    private let zone: Int
+    private let term: UInt64
+    private unowned let zones: Zones
+    private let completion: @Sendable (Result<Output, any Error>) -> Void
+    /// Written by `run`, read by `committed`: both on the writer thread.
+    private var output: Output?
+    /// The entry's quorum, once shipped (before the leader's commit).
+    private var pending: PendingAcknowledgement?
+
+    init(body: @escaping Body, zone: Int, term: UInt64, zones: Zones, completion: @escaping @Sendable (Result<Output, any Error>) -> Void) {
+        self.body = body
+        self.zone = zone
+        self.term = term
+        self.zones = zones
+        self.completion = completion
+    }
+
+    func run(_ context: inout StoreWriteContext) throws {
+        guard zones.isLeader(zone, term: term) else { throw DynamoError.unavailable }
+        output = try body(&context)
+        try context.seal(term: term)
+    }
+
+    func willCommit(_ entries: [LogEntry]) {
+        guard let output, let entry = entries.first else { return }
+        let completion = self.completion
+        pending = zones.replicate(
+            entry, from: zone, acknowledge: { completion(.success(output)) }, fail: { completion(.failure(DynamoError.unavailable)) })
+    }
+
+    func committed(_ entries: [LogEntry]) {
+        guard let output else { return }
+        if let pending {
+            pending.confirmLeader()
+        } else {
+            completion(.success(output))
+        }
+    }
+
+    func failed(_ error: any Error) {
+        if pending != nil {
+            // Shipped, then the leader's own commit failed: its followers may be ahead of it now.
+            zones.leaderFailed(zone)
+        }
+        completion(.failure(error))
+    }
+}
+
+/// A follower taking a shipped entry (or, with none, catching up): entries it lacks before the
+/// shipped one are read from the leader's log first, so a follower never applies out of order and
+/// a late or duplicate delivery is harmless. An entry shipped by a deposed leader is not applied —
+/// the follower catches up from the current leader instead.
+final class ReplicaTask: WriterTask, @unchecked Sendable {
+    private let entry: LogEntry?
+    private let zone: Int
+    private unowned let zones: Zones
+    private let acknowledgement: PendingAcknowledgement?
+    private let synchronous: Bool
+    private let onDone: (@Sendable (Bool) -> Void)?
+    /// Set by `run`: whether the shipped entry is now applied.
+    private var applied = false
+
+    /// Entries replayed per transaction when catching up, to bound one commit's size.
+    static let catchUpBatch = 10_000
+
+    struct ZoneNotReceiving: Error {}
+    /// The leader's log no longer holds what this zone lacks: it must copy the leader's data.
+    struct LogTrimmed: Error {}
+    /// The leader has not committed what this zone lacks yet (it ships before committing): retry.
+    struct NotYetCommitted: Error {}
+
+    init(entry: LogEntry?, zone: Int, zones: Zones, acknowledgement: PendingAcknowledgement? = nil, synchronous: Bool = false,
+         onDone: (@Sendable (Bool) -> Void)? = nil) {
+        self.entry = entry
+        self.zone = zone
+        self.zones = zones
+        self.acknowledgement = acknowledgement
+        self.synchronous = synchronous
+        self.onDone = onDone
+    }
+
+    func run(_ context: inout StoreWriteContext) throws {
+        applied = false
+        guard let (term, source) = zones.replicationSource(for: zone) else { throw ZoneNotReceiving() }
+        guard let entry else { return try fill(&context, from: source, upTo: UInt64.max) }
+        if entry.sequence <= context.position.sequence {
+            // Already here (filled from the log earlier) — if it is the same entry, not a deposed leader's.
+            applied = try context.reader.logTerm(at: entry.sequence) == entry.term
+        } else if entry.term == term {
+            try fill(&context, from: source, upTo: entry.sequence - 1)
+            try context.replay(entry)
+            applied = true
+        } else {
+            // Shipped by a deposed leader: follow the current leader's log instead.
+            try fill(&context, from: source, upTo: UInt64.max)
+        }
+    }
+
+    /// Replays the leader's log after the zone's position, up to `last` (at most one batch).
+    private func fill(_ context: inout StoreWriteContext, from source: NodeStore, upTo last: UInt64) throws {
+        guard context.position.sequence < last else { return }
+        let wanted = last == UInt64.max ? Self.catchUpBatch : Int(min(UInt64(Self.catchUpBatch), last - context.position.sequence))
+        let missing = try source.logEntries(after: context.position.sequence, limit: wanted)
+        if let first = missing.first, first.sequence != context.position.sequence + 1 { throw LogTrimmed() }
+        if last != UInt64.max && missing.count < wanted { throw NotYetCommitted() }
+        for entry in missing { try context.replay(entry) }
+    }
+
+    func committed(_ entries: [LogEntry]) {
+        if applied {
+            acknowledgement?.confirm(synchronous: synchronous)
+        } else {
+            acknowledgement?.reject(synchronous: synchronous)
+        }
+        onDone?(true)
+        if entry == nil || !applied { zones.followerProgressed(zone) }
+    }
+
+    func failed(_ error: any Error) {
+        acknowledgement?.reject(synchronous: synchronous)
+        onDone?(false)
+        if error is LogTrimmed {
+            zones.followerNeedsCopy(zone)
+        } else if error is NotYetCommitted {
+            zones.followerProgressed(zone)
+        }
+    }
+}
+
+/// Runs a closure on a zone's writer thread between groups: a barrier (nothing written) or a
+/// zone-local change such as trimming the log.
+final class LocalTask: WriterTask, @unchecked Sendable {
+    private let body: (inout StoreWriteContext) throws -> Void
+    private let done: @Sendable (Bool) -> Void
+
+    init(_ body: @escaping (inout StoreWriteContext) throws -> Void, done: @escaping @Sendable (Bool) -> Void) {
+        self.body = body
+        self.done = done
+    }
+
+    func run(_ context: inout StoreWriteContext) throws {
+        try body(&context)
+    }
+
+    func committed(_ entries: [LogEntry]) {
+        done(true)
+    }
+
+    func failed(_ error: any Error) {
+        done(false)
+    }
+}
