@@ -1,3 +1,4 @@
+import TridentStorage
 /// The zone controls the admin API exposes (`/_trident/zones`).
 extension Engine {
     public struct ZoneStatus: Sendable {
@@ -58,5 +59,38 @@ extension Engine {
         guard milliseconds >= 0 else { return "ms must be zero or more" }
         if case let .failure(error) = zones.setLag(milliseconds, zone: zone) { return error.message }
         return nil
+    }
+}
+
+/// Per-table figures for the admin API (`/_trident/tables`): why a request was throttled.
+extension Engine {
+    public struct TableUsage: Sendable {
+        public let name: String
+        public let billingMode: String
+        public let readCapacityUnits: Int
+        public let writeCapacityUnits: Int
+        public let itemCount: Int
+        public let consumedReadUnits: Double
+        public let consumedWriteUnits: Double
+        public let throttledReads: Int
+        public let throttledWrites: Int
+        /// Banked capacity now (PROVISIONED tables only).
+        public let availableReadUnits: Double?
+        public let availableWriteUnits: Double?
+    }
+
+    public func tableUsage() throws -> [TableUsage] {
+        let all = tables.all
+        let counts = try zones.read(consistent: true) { reader in
+            try all.map { try Catalog.statistics(reader, table: $0.number).itemCount }
+        }
+        return zip(all, counts).map { table, count in
+            let usage = capacity.usage(of: table)
+            return TableUsage(
+                name: table.name, billingMode: table.billingMode.rawValue, readCapacityUnits: table.throughput.readCapacityUnits,
+                writeCapacityUnits: table.throughput.writeCapacityUnits, itemCount: count, consumedReadUnits: usage.consumedReadUnits,
+                consumedWriteUnits: usage.consumedWriteUnits, throttledReads: usage.throttledReads, throttledWrites: usage.throttledWrites,
+                availableReadUnits: usage.availableReadUnits, availableWriteUnits: usage.availableWriteUnits)
+        }
     }
 }

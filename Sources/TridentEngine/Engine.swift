@@ -12,6 +12,7 @@ public final class Engine: Sendable {
     public let configuration: EngineConfiguration
     let zones: Zones
     let tables = TableRegistry()
+    let capacity: CapacityLimiter
     let logger: Logger
     private let sweeper = Mutex<Sweeper?>(nil)
 
@@ -20,6 +21,7 @@ public final class Engine: Sendable {
     public init(configuration: EngineConfiguration, logger: Logger = Logger(label: "trident.engine")) throws {
         self.configuration = configuration
         self.logger = logger
+        capacity = CapacityLimiter(mode: configuration.capacityMode, clock: configuration.clock)
         var settings = Zones.Settings()
         settings.count = configuration.zoneCount
         settings.lagMilliseconds = configuration.replicationLagMilliseconds
@@ -55,6 +57,7 @@ public final class Engine: Sendable {
     static let operations: [String: Handler] = [
         "CreateTable": CreateTable.run,
         "DescribeTable": DescribeTable.run,
+        "UpdateTable": UpdateTable.run,
         "ListTables": ListTables.run,
         "DeleteTable": DeleteTable.run,
         "PutItem": PutItem.run,

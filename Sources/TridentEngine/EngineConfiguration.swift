@@ -12,6 +12,8 @@ public struct EngineConfiguration: Sendable {
     public var ttlInterval: Double = 1
     /// Delete only items expired for longer than this (`--ttl-grace-seconds`).
     public var ttlGraceSeconds: Double = 0
+    /// `enforce` throttles PROVISIONED tables beyond their capacity; `off` only meters (`--capacity`).
+    public var capacityMode: CapacityMode = .enforce
     /// Availability zones: 3 (replicated) or 1 (`--zones`).
     public var zoneCount: Int = 3
     /// Delay of the asynchronous follower's copy (`--replication-lag-ms`); 0 applies every copy
@@ -27,4 +29,10 @@ public struct EngineConfiguration: Sendable {
         self.region = region
         self.clock = clock
     }
+}
+
+/// Whether provisioned capacity is enforced or only metered.
+public enum CapacityMode: String, Sendable, CaseIterable {
+    case enforce
+    case off
 }

@@ -33,6 +33,8 @@ public final class AdminAPI: Sendable {
             respond(clockAnswer())
         case (.POST, "clock", 1):
             moveClock(body, respond: respond)
+        case (.GET, "tables", 1):
+            respond(tablesAnswer())
         case (.GET, "zones", 1):
             respond(zonesAnswer(withDigests: query.contains("digest=true")))
         case (.POST, "zones", 3) where route[2] == "lag":
@@ -51,6 +53,34 @@ public final class AdminAPI: Sendable {
             }
         default:
             respond(Self.error(.notFound, "No admin endpoint \(method.rawValue) \(path)"))
+        }
+    }
+
+    // MARK: tables
+
+    private func tablesAnswer() -> Answer {
+        guard let usage = try? engine.tableUsage() else { return Self.error(.internalServerError, "Could not read the tables") }
+        return Self.ok { w in
+            w.beginObject()
+            w.key("tables")
+            w.beginArray()
+            for table in usage {
+                w.beginObject()
+                w.key("name"); w.string(table.name)
+                w.key("billingMode"); w.string(table.billingMode)
+                w.key("readCapacityUnits"); w.number(table.readCapacityUnits)
+                w.key("writeCapacityUnits"); w.number(table.writeCapacityUnits)
+                w.key("itemCount"); w.number(table.itemCount)
+                w.key("consumedReadUnits"); w.number(table.consumedReadUnits)
+                w.key("consumedWriteUnits"); w.number(table.consumedWriteUnits)
+                w.key("throttledReads"); w.number(table.throttledReads)
+                w.key("throttledWrites"); w.number(table.throttledWrites)
+                if let units = table.availableReadUnits { w.key("availableReadUnits"); w.number(units) }
+                if let units = table.availableWriteUnits { w.key("availableWriteUnits"); w.number(units) }
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
         }
     }
 

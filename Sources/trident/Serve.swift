@@ -37,6 +37,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Delete only items expired for more than this many seconds (DynamoDB itself takes minutes to days).")
     var ttlGraceSeconds: Double = 0
 
+    @Option(help: "Provisioned capacity: enforce (throttle PROVISIONED tables beyond their rate and burst) or off (meter and report only).")
+    var capacity: CapacityMode = .enforce
+
     @Option(help: "Availability zones: 3 (every write replicated, zones can fail) or 1.")
     var zones = 3
 
@@ -76,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         configuration.durable = !inMemory
         configuration.ttlInterval = ttlInterval
         configuration.ttlGraceSeconds = ttlGraceSeconds
+        configuration.capacityMode = capacity
         configuration.zoneCount = zones
         configuration.replicationLagMilliseconds = replicationLagMs
         let engine = try Engine(configuration: configuration, logger: logger)
@@ -102,3 +106,4 @@ struct Serve: AsyncParsableCommand {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension Clock.Mode: ExpressibleByArgument {}
+extension CapacityMode: ExpressibleByArgument {}

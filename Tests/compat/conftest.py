@@ -84,7 +84,7 @@ class TridentProcess:
 def make_client(endpoint, retries=0, **config):
     # parameter_validation off: the server, not botocore, must reject bad input.
     config.setdefault("parameter_validation", False)
-    cfg = Config(retries={"max_attempts": retries + 1, "mode": "standard"}, connect_timeout=5, read_timeout=60, **config)
+    cfg = Config(retries={"total_max_attempts": retries + 1, "mode": "standard"}, connect_timeout=5, read_timeout=60, **config)
     return boto3.client(
         "dynamodb",
         endpoint_url=endpoint,

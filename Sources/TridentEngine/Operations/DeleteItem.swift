@@ -9,7 +9,8 @@ enum DeleteItem {
         let key = try PrimaryKey.exact(delete.attributes, schema: entry.definition.keySchema)
         ItemWrite(entry: entry, key: key, condition: delete.condition) { _ in nil }
             .run(engine, "DeleteItem", reply: reply) { outcome in
-                attributesResponse(delete.returnOld ? outcome.old : nil)
+                writeResponse(
+                    delete.returnOld ? outcome.old : nil, consumed: delete.consumedCapacity.report(table: delete.tableName, units: outcome.units))
             }
     }
 }

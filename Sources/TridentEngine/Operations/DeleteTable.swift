@@ -14,6 +14,7 @@ struct DeleteTable {
             return (table, statistics)
         } respond: { (table, statistics) in
             engine.tables.remove(table.name)
+            engine.capacity.forget(table)
             var w = JSONWriter()
             w.beginObject()
             w.key("TableDescription")

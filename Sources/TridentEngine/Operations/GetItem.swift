@@ -9,6 +9,7 @@ struct GetItem {
     let key: Item
     let consistent: Bool
     let projection: ReadProjection
+    let consumedCapacity: ConsumedCapacityMode
 
     init(_ request: RequestFields) throws(DynamoError) {
         let tableName = try request.string("TableName")
@@ -34,6 +35,7 @@ struct GetItem {
         self.tableName = tableName!
         self.key = key!
         self.consistent = consistent ?? false
+        self.consumedCapacity = ConsumedCapacityMode(consumed)
     }
 
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
@@ -43,12 +45,16 @@ struct GetItem {
         let item = try engine.read(consistent: get.consistent, "GetItem") { reader in
             try ItemTable.item(reader, table: table.number, itemKey: key.storageKey)
         }
+        // The whole item is charged, whatever the projection keeps; a missing item costs the minimum.
+        let units = CapacityUnits.read(bytes: item.map(ItemSize.of) ?? 0, consistent: get.consistent)
+        try engine.capacity.charge(units, .read, table: table)
         var w = JSONWriter()
         w.beginObject()
         if let item {
             w.key("Item")
             w.item(get.projection.apply(item))
         }
+        get.consumedCapacity.report(table: get.tableName, units: units)?.write(to: &w)
         w.endObject()
         reply(.success(w.bytes))
     }

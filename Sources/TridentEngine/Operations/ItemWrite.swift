@@ -4,41 +4,54 @@ import TridentStorage
 
 /// The read-modify-write every item write shares (PutItem, UpdateItem, DeleteItem): one pass on
 /// the leader's writer, inside the group transaction — read the stored item, check the condition,
-/// compute the new item (a pure function, so the pass may be retried), store it.
+/// compute the new item (a pure function), charge write capacity for the larger of the two (a
+/// failed condition is charged too, as DynamoDB does), store it.
 struct ItemWrite: Sendable {
     let entry: TableRegistry.Entry
     let key: PrimaryKey
     let condition: WriteCondition
+    /// The size of the item a PutItem would write, charged when its condition fails.
+    var attemptedSize: Int? = nil
     /// The new item from the old one; nil deletes (or creates nothing).
     let compute: @Sendable (Item?) throws -> Item?
 
     struct Outcome: Sendable {
         let old: Item?
         let new: Item?
+        let units: Double
+        let table: TableDefinition
     }
 
     func run(_ engine: Engine, _ operation: StaticString, reply: @escaping Reply, respond: @escaping @Sendable (Outcome) -> [UInt8]) {
+        let capacity = engine.capacity
         engine.write(operation, reply: reply) { [self] context in
             let table = try entry.current(in: context.reader)
             let old = try ItemTable.item(context.reader, table: table.number, itemKey: key.storageKey)
-            try condition.check(old)
+            let oldSize = old.map(ItemSize.of)
+            if let failure = condition.failure(on: old) {
+                try capacity.charge(CapacityUnits.write(oldBytes: oldSize, newBytes: attemptedSize), .write, table: table)
+                throw failure
+            }
             let new = try compute(old)
+            let units = CapacityUnits.write(oldBytes: oldSize, newBytes: new.map(ItemSize.of))
+            try capacity.charge(units, .write, table: table)
             try ItemTable.write(table: table, itemKey: key.storageKey, old: old, new: new, in: &context)
-            return Outcome(old: old, new: new)
+            return Outcome(old: old, new: new, units: units, table: table)
         } respond: { outcome in
             respond(outcome)
         }
     }
 }
 
-/// `{"Attributes": {…}}` when there is something to return, `{}` otherwise.
-func attributesResponse(_ attributes: Item?) -> [UInt8] {
+/// `{"Attributes": {…}, "ConsumedCapacity": {…}}`, each part only when there is something to say.
+func writeResponse(_ attributes: Item?, consumed: ConsumedCapacityReport? = nil) -> [UInt8] {
     var w = JSONWriter()
     w.beginObject()
     if let attributes, !attributes.isEmpty {
         w.key("Attributes")
         w.item(attributes)
     }
+    consumed?.write(to: &w)
     w.endObject()
     return w.bytes
 }

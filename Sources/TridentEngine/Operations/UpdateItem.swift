@@ -15,6 +15,7 @@ struct UpdateItem {
     let update: Update
     let condition: WriteCondition
     let returnValues: ReturnValues
+    let consumedCapacity: ConsumedCapacityMode
 
     init(_ request: RequestFields) throws(DynamoError) {
         let tableName = try request.string("TableName")
@@ -56,6 +57,7 @@ struct UpdateItem {
         self.update = update
         self.condition = conditionReader.make(condition)
         self.returnValues = returnValues.flatMap(ReturnValues.init) ?? .none
+        self.consumedCapacity = ConsumedCapacityMode(consumed)
     }
 
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
@@ -76,13 +78,15 @@ struct UpdateItem {
             return new
         }
         .run(engine, "UpdateItem", reply: reply) { outcome in
-            switch request.returnValues {
-            case .none: attributesResponse(nil)
-            case .allOld: attributesResponse(outcome.old)
-            case .allNew: attributesResponse(outcome.new)
-            case .updatedOld: attributesResponse(outcome.old.map { Projection.project($0, update.targetPaths) })
-            case .updatedNew: attributesResponse(outcome.new.map { Projection.project($0, update.targetPaths) })
-            }
+            let attributes: Item? =
+                switch request.returnValues {
+                case .none: nil
+                case .allOld: outcome.old
+                case .allNew: outcome.new
+                case .updatedOld: outcome.old.map { Projection.project($0, update.targetPaths) }
+                case .updatedNew: outcome.new.map { Projection.project($0, update.targetPaths) }
+                }
+            return writeResponse(attributes, consumed: request.consumedCapacity.report(table: request.tableName, units: outcome.units))
         }
     }
 }

@@ -9,6 +9,7 @@ struct ConditionalWriteRequest {
     let attributes: Item
     let returnOld: Bool
     let condition: WriteCondition
+    let consumedCapacity: ConsumedCapacityMode
 
     /// `member` is "Item" (PutItem, whose item must fit 400 KB) or "Key" (DeleteItem).
     init(_ request: RequestFields, member: String) throws(DynamoError) {
@@ -48,5 +49,6 @@ struct ConditionalWriteRequest {
         self.attributes = attributes!
         self.returnOld = returnValues == "ALL_OLD"
         self.condition = conditionReader.make(condition)
+        self.consumedCapacity = ConsumedCapacityMode(consumed)
     }
 }

@@ -100,11 +100,10 @@ struct WriteCondition: Sendable {
 
     static let none = WriteCondition(condition: nil, returnOldOnFailure: false)
 
-    func check(_ old: Item?) throws(DynamoError) {
-        guard let condition else { return }
-        if !Evaluator.evaluate(condition, on: old ?? [:]) {
-            throw DynamoError.conditionalCheckFailed(item: returnOldOnFailure ? old : nil)
-        }
+    /// The ConditionalCheckFailedException to answer when the condition does not hold on `old`.
+    func failure(on old: Item?) -> DynamoError? {
+        guard let condition, !Evaluator.evaluate(condition, on: old ?? [:]) else { return nil }
+        return DynamoError.conditionalCheckFailed(item: returnOldOnFailure ? old : nil)
     }
 
     /// Reads `Expected` / `ConditionExpression` for Put/Update/DeleteItem: the legacy form's JSON,
