@@ -61,6 +61,10 @@ public struct LegacyConditions {
 
     public func addConstraints(to violations: inout ConstraintViolations) {
         for entry in entries {
+            // A filter condition (unlike an Expected entry) must name its operator.
+            if !allowsExists && entry.comparisonOperator == nil {
+                violations.add(Constraint.notNull("\(parameter).\(entry.attribute).member.comparisonOperator"))
+            }
             violations.oneOf(entry.comparisonOperator, "\(parameter).\(entry.attribute).member.comparisonOperator", Self.operatorNames)
         }
     }
@@ -70,6 +74,9 @@ public struct LegacyConditions {
     }
 
     /// The checks DynamoDB runs per attribute, then the condition they add up to.
+    /// The attributes the conditions test (QueryFilter may not name a key attribute).
+    public var attributes: [String] { entries.map(\.attribute) }
+
     public func condition() throws(DynamoError) -> Condition {
         try decoder.check()
         var conditions: [Condition] = []
@@ -110,14 +117,14 @@ public struct LegacyConditions {
             return .comparison(.equal, path, .value(value))
         }
         let arguments = entry.valueList ?? entry.value.map { [$0] } ?? []
-        if arguments.isEmpty && op != .null && op != .notNull && entry.valueList == nil {
+        if allowsExists && arguments.isEmpty && op != .null && op != .notNull && entry.valueList == nil {
             throw Self.invalid("Value or AttributeValueList must be used with ComparisonOperator: \(name) for Attribute: \(a)")
         }
         return try Self.comparison(op, path: path, arguments: arguments)
     }
 
     /// One `ComparisonOperator` + `AttributeValueList` test, with DynamoDB's argument checks.
-    static func comparison(_ op: Operator, path: Operand, arguments: [AttributeValue]) throws(DynamoError) -> Condition {
+    public static func comparison(_ op: Operator, path: Operand, arguments: [AttributeValue]) throws(DynamoError) -> Condition {
         let expectedCount: ClosedRange<Int>
         switch op {
         case .null, .notNull: expectedCount = 0...0

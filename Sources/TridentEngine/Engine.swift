@@ -64,6 +64,10 @@ public final class Engine: Sendable {
         "GetItem": GetItem.run,
         "DeleteItem": DeleteItem.run,
         "UpdateItem": UpdateItem.run,
+        "Query": Query.run,
+        "Scan": Scan.run,
+        "BatchGetItem": BatchGetItem.run,
+        "BatchWriteItem": BatchWriteItem.run,
         "UpdateTimeToLive": UpdateTimeToLive.run,
         "DescribeTimeToLive": DescribeTimeToLive.run,
     ]

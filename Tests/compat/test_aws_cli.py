@@ -30,3 +30,27 @@ def test_cli_table_and_item_lifecycle(endpoint):
     aws(endpoint, "delete-item", "--table-name", name, "--key", '{"id": {"S": "u1"}}')
     assert "Item" not in aws(endpoint, "get-item", "--table-name", name, "--key", '{"id": {"S": "u1"}}')
     assert aws(endpoint, "delete-table", "--table-name", name)["TableDescription"]["TableStatus"] == "DELETING"
+
+
+def test_cli_queries_scans_batches_and_ttl(endpoint, tmp_path):
+    name = "cli_" + uuid.uuid4().hex[:8]
+    aws(endpoint, "create-table", "--table-name", name,
+        "--attribute-definitions", "AttributeName=pk,AttributeType=S", "AttributeName=sk,AttributeType=N",
+        "--key-schema", "AttributeName=pk,KeyType=HASH", "AttributeName=sk,KeyType=RANGE", "--billing-mode", "PAY_PER_REQUEST")
+    batch = {name: [{"PutRequest": {"Item": {"pk": {"S": "p"}, "sk": {"N": str(i)}, "v": {"N": str(i * 10)}}}} for i in range(5)]}
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(batch))
+    assert aws(endpoint, "batch-write-item", "--request-items", f"file://{path}")["UnprocessedItems"] == {}
+    out = aws(endpoint, "update-item", "--table-name", name, "--key", '{"pk": {"S": "p"}, "sk": {"N": "2"}}',
+              "--update-expression", "SET v = v + :d", "--expression-attribute-values", '{":d": {"N": "1"}}', "--return-values", "UPDATED_NEW")
+    assert out["Attributes"] == {"v": {"N": "21"}}
+    out = aws(endpoint, "query", "--table-name", name, "--key-condition-expression", "pk = :p AND sk >= :s",
+              "--expression-attribute-values", '{":p": {"S": "p"}, ":s": {"N": "3"}}')
+    assert [i["sk"]["N"] for i in out["Items"]] == ["3", "4"]
+    out = aws(endpoint, "scan", "--table-name", name, "--filter-expression", "v > :v", "--expression-attribute-values", '{":v": {"N": "15"}}')
+    assert out["Count"] == 3
+    assert aws(endpoint, "update-time-to-live", "--table-name", name, "--time-to-live-specification",
+               "Enabled=true,AttributeName=expires")["TimeToLiveSpecification"] == {"Enabled": True, "AttributeName": "expires"}
+    assert aws(endpoint, "describe-time-to-live", "--table-name", name)["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}
+    aws(endpoint, "delete-table", "--table-name", name)
