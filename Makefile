@@ -7,7 +7,7 @@ DATA_DIR ?= trident-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEPS_STAMP := .build/.deps-$(shell cat Tests/compat/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: deps run build release test unit-test compat-test bench-ttl lint clean
+.PHONY: deps run build release test unit-test compat-test bench bench-ttl lint clean
 
 ## deps: install what is missing — liblmdb-dev (apt) and the pinned Python test clients (pip)
 deps: $(DEPS_STAMP)
@@ -38,6 +38,11 @@ unit-test: deps
 
 compat-test: build
 	$(PYTHON) -m pytest -q Tests/compat --trident-binary .build/debug/trident
+
+## bench: release build against its null-backend ceiling, wrk on CPU 0, servers on CPU 1 (BENCH_ITEMS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_WORKLOADS)
+bench: deps release
+	@command -v wrk >/dev/null || { $(SUDO) apt-get install -y wrk || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }; }
+	$(PYTHON) bench/run.py
 
 ## bench-ttl: one TTL sweep over 1,000,000 items with 1,000 expiring (release build)
 bench-ttl: deps

@@ -171,7 +171,7 @@ public enum ItemEncoding {
         }
     }
 
-    private static func readNumber(_ reader: inout Varint.Reader) throws -> DynamoNumber {
+    static func readNumber(_ reader: inout Varint.Reader) throws -> DynamoNumber {
         let negative = try reader.byte() == 1
         let exponent = Int(try reader.byte()) - 129
         let count = try reader.varint()

@@ -22,44 +22,56 @@ enum MD5 {
     ]
 
     static func digest<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8] {
-        var message = Array(input)
-        let bitLength = UInt64(message.count) &* 8
-        message.append(0x80)
-        while message.count % 64 != 56 { message.append(0) }
-        for i in 0..<8 { message.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
-
-        var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
-        var words = [UInt32](repeating: 0, count: 16)
-        for chunk in stride(from: 0, to: message.count, by: 64) {
-            for i in 0..<16 {
-                let j = chunk + i * 4
-                words[i] = UInt32(message[j]) | UInt32(message[j + 1]) << 8 | UInt32(message[j + 2]) << 16 | UInt32(message[j + 3]) << 24
-            }
-            var a = a0, b = b0, c = c0, d = d0
-            for i in 0..<64 {
-                var f: UInt32
-                let g: Int
-                switch i {
-                case 0..<16: f = (b & c) | (~b & d); g = i
-                case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
-                case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
-                default: f = c ^ (b | ~d); g = (7 * i) % 16
-                }
-                f = f &+ a &+ constants[i] &+ words[g]
-                a = d
-                d = c
-                c = b
-                b = b &+ (f << shifts[i] | f >> (32 - shifts[i]))
-            }
-            a0 = a0 &+ a
-            b0 = b0 &+ b
-            c0 = c0 &+ c
-            d0 = d0 &+ d
+        // Padded message: the input, 0x80, zeros to 56 mod 64, then the bit length (little-endian).
+        let length = input.count
+        let padded = (length + 8) / 64 * 64 + 64
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: padded) { message in
+            _ = message.initialize(fromContentsOf: input)
+            message[length] = 0x80
+            for i in (length + 1)..<padded { message[i] = 0 }
+            let bitLength = UInt64(length) &* 8
+            for i in 0..<8 { message[padded - 8 + i] = UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i))) }
+            return digest(padded: UnsafeBufferPointer(message))
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(16)
-        for word in [a0, b0, c0, d0] {
-            for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: word >> (8 * UInt32(i)))) }
+    }
+
+    private static func digest(padded message: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { words in
+            constants.withUnsafeBufferPointer { k in
+                shifts.withUnsafeBufferPointer { r in
+                    for chunk in stride(from: 0, to: message.count, by: 64) {
+                        for i in 0..<16 {
+                            let j = chunk + i * 4
+                            words[i] = UInt32(message[j]) | UInt32(message[j + 1]) << 8 | UInt32(message[j + 2]) << 16 | UInt32(message[j + 3]) << 24
+                        }
+                        var a = a0, b = b0, c = c0, d = d0
+                        for i in 0..<64 {
+                            var f: UInt32
+                            let g: Int
+                            switch i {
+                            case 0..<16: f = (b & c) | (~b & d); g = i
+                            case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
+                            case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
+                            default: f = c ^ (b | ~d); g = (7 * i) % 16
+                            }
+                            f = f &+ a &+ k[i] &+ words[g]
+                            a = d
+                            d = c
+                            c = b
+                            b = b &+ (f << r[i] | f >> (32 - r[i]))
+                        }
+                        a0 = a0 &+ a
+                        b0 = b0 &+ b
+                        c0 = c0 &+ c
+                        d0 = d0 &+ d
+                    }
+                }
+            }
+        }
+        var out = [UInt8](repeating: 0, count: 16)
+        for (n, word) in [a0, b0, c0, d0].enumerated() {
+            for i in 0..<4 { out[n * 4 + i] = UInt8(truncatingIfNeeded: word >> (8 * UInt32(i))) }
         }
         return out
     }

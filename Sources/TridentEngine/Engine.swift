@@ -72,17 +72,12 @@ public final class Engine: Sendable {
         "DescribeTimeToLive": DescribeTimeToLive.run,
     ]
 
-    /// Whether `target` names an operation this server implements.
-    public static func handler(for target: String?) -> Bool {
-        guard let target, target.hasPrefix(targetPrefix) else { return false }
-        return operations[String(target.dropFirst(targetPrefix.count))] != nil
-    }
+    /// The handlers by their full `X-Amz-Target`, so dispatch is one lookup without building strings.
+    static let targets: [String: Handler] = Dictionary(uniqueKeysWithValues: operations.map { (targetPrefix + $0.key, $0.value) })
 
     /// Runs one request. `reply` is called exactly once, on any thread.
     public func handle(target: String?, body: [UInt8], reply: @escaping Reply) {
-        guard let target, target.hasPrefix(Self.targetPrefix),
-            let handler = Self.operations[String(target.dropFirst(Self.targetPrefix.count))]
-        else {
+        guard let target, let handler = Self.targets[target] else {
             reply(.failure(.unknownOperation))
             return
         }

@@ -24,15 +24,23 @@ public final class Router: Sendable {
         var body: [UInt8]
     }
 
-    let engine: Engine
-    let admin: AdminAPI
+    let backend: any APIBackend
+    let admin: AdminAPI?
     private let requestIDs = RequestIDGenerator()
     private let healthLine: [UInt8]
 
     public init(engine: Engine, admin: AdminAPI) {
-        self.engine = engine
+        self.backend = engine
         self.admin = admin
         healthLine = Array("healthy: dynamodb.\(engine.configuration.region).amazonaws.com ".utf8)
+    }
+
+    /// The benchmark ceiling (`trident serve --null-backend`): the same HTTP stack and protocol gate,
+    /// answering every API request with one fixed GetItem-shaped body — no parsing, no storage.
+    public init(nullBackendRegion region: String) {
+        self.backend = FixedResponder()
+        self.admin = nil
+        healthLine = Array("healthy: dynamodb.\(region).amazonaws.com ".utf8)
     }
 
     func route(_ request: Request, respond: @escaping @Sendable (Response) -> Void) {
@@ -42,7 +50,7 @@ public final class Router: Sendable {
             return
         }
         let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
-        if path.hasPrefix(AdminAPI.pathPrefix) {
+        if path.hasPrefix(AdminAPI.pathPrefix), let admin {
             admin.handle(method: request.method, path: request.uri, body: request.body, remoteAddress: request.remoteAddress) { answer in
                 respond(self.finish(answer.status, contentType: "application/json", body: answer.body, requestID: requestID))
             }
@@ -56,7 +64,7 @@ public final class Router: Sendable {
             respond(finish(.notFound, contentType: "application/x-amz-json-1.0", body: Array("<UnknownOperationException/>\n".utf8), requestID: requestID))
             return
         }
-        engine.handle(target: request.headers.first(name: "x-amz-target"), body: request.body) { result in
+        backend.handle(target: request.headers.first(name: "x-amz-target"), body: request.body) { result in
             switch result {
             case let .success(body):
                 respond(self.finish(.ok, contentType: contentType, body: body, requestID: requestID))
@@ -66,16 +74,22 @@ public final class Router: Sendable {
         }
     }
 
-    /// DynamoDB's JSON content types (parameters after `;` ignored); anything else is not the API.
+    /// DynamoDB's JSON content types (parameters after `;` ignored, case and spaces too); anything else
+    /// is not the API. Byte-level: it runs on every request.
     static func acceptedContentType(_ headers: HTTPHeaders) -> String? {
-        guard let raw = headers.first(name: "content-type") else { return "application/x-amz-json-1.0" }
-        let base = raw.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map {
-            String($0.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed()).lowercased()
-        } ?? ""
-        switch base {
-        case "application/x-amz-json-1.0", "application/x-amz-json-1.1", "application/json": return base
-        default: return nil
+        guard let raw = headers.first(name: "content-type") else { return json10 }
+        var bytes = Array(raw.utf8)
+        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes.removeSubrange(semicolon...) }
+        let base = bytes.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed().map { b in
+            b >= 0x41 && b <= 0x5A ? b + 0x20 : b
         }
+        for accepted in acceptedTypes where accepted.bytes.elementsEqual(base) { return accepted.name }
+        return nil
+    }
+
+    private static let json10 = "application/x-amz-json-1.0"
+    private static let acceptedTypes: [(name: String, bytes: [UInt8])] = ["application/x-amz-json-1.0", "application/x-amz-json-1.1", "application/json"].map {
+        ($0, Array($0.utf8))
     }
 
     /// The error body: `__type` always, the message when there is one (SerializationException spells
@@ -106,3 +120,20 @@ public final class Router: Sendable {
     }
 }
 
+
+/// Whatever answers DynamoDB API requests: the engine, or the benchmark's fixed responder.
+public protocol APIBackend: Sendable {
+    func handle(target: String?, body: [UInt8], reply: @escaping Reply)
+}
+
+extension Engine: APIBackend {}
+
+/// Answers every request with a ~1 KB GetItem response, like the nginx ceiling in shared/bench.
+struct FixedResponder: APIBackend {
+    static let body: [UInt8] = Array(
+        (#"{"Item":{"id":{"S":"k1"},"expires":{"N":"1764000000"},"data":{"S":""# + String(repeating: "x", count: 900) + #""}}}"#).utf8)
+
+    func handle(target: String?, body: [UInt8], reply: @escaping Reply) {
+        reply(.success(Self.body))
+    }
+}

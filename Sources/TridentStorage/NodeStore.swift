@@ -15,10 +15,8 @@ public final class NodeStore: Sendable {
     /// sequence (8 bytes big-endian) → encoded entry. Each zone logs what it applied, so any zone can
     /// become leader and feed the others.
     let log: Database
-    /// Zone-local facts, never replicated: the position (sequence ‖ term) of the last applied entry.
+    /// Zone-local facts, never replicated (none at present; kept so the layout can grow).
     let local: Database
-
-    static let positionKey: [UInt8] = Array("applied".utf8)
 
     public init(path: String, zone: String, durable: Bool = true) throws {
         self.zone = zone
@@ -68,11 +66,10 @@ public final class NodeStore: Sendable {
         }
     }
 
-    /// Records an entry in this zone's log and moves its position, in the caller's transaction.
+    /// Records an entry in this zone's log, in the caller's transaction. The log's last entry is the
+    /// zone's position (trimming always keeps it), so no separate record is rewritten per commit.
     func appendToLog(_ entry: LogEntry, in txn: WriteTransaction) throws {
-        let key = BigEndian.bytes(entry.sequence)
-        try txn.put(log, key, entry.encodedOps())
-        try txn.put(local, Self.positionKey, key + BigEndian.bytes(entry.term))
+        try txn.put(log, BigEndian.bytes(entry.sequence), entry.encodedOps())
     }
 
     /// The last entry this zone applied (0/0 for none).

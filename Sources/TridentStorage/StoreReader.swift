@@ -50,10 +50,13 @@ public struct StoreReader {
         try transaction.statistics(store.database(db)).entries
     }
 
-    /// The last entry this zone applied.
+    /// The last entry this zone applied: the last entry of its log.
     public func position() throws -> LogPosition {
-        guard let bytes = try transaction.getBytes(store.local, NodeStore.positionKey), bytes.count == 16 else { return .start }
-        return LogPosition(sequence: BigEndian.uint64(bytes), term: BigEndian.uint64(bytes.dropFirst(8)))
+        try transaction.withCursor(store.log) { cursor in
+            guard let last = try cursor.last() else { return .start }
+            var reader = Varint.Reader(last.value)
+            return LogPosition(sequence: BigEndian.uint64(last.key), term: UInt64(try reader.varint()))
+        }
     }
 
     /// The term of the logged entry `sequence`, or nil when it is not (or no longer) in the log.
@@ -137,8 +140,11 @@ public struct StoreWriteContext {
         try seal(entry.position)
     }
 
-    /// Drops log entries up to and including `sequence`: a zone-local change, never replicated.
-    public mutating func trimLog(through sequence: UInt64) throws {
+    /// Drops log entries up to and including `sequence` — never the last one, which records the
+    /// zone's position: a zone-local change, never replicated.
+    public mutating func trimLog(through requested: UInt64) throws {
+        guard position.sequence > 0 else { return }
+        let sequence = min(requested, position.sequence - 1)
         try transaction.withCursor(reader.store.log) { cursor in
             var entry = try cursor.first()
             while let e = entry, BigEndian.uint64(e.key) <= sequence {

@@ -46,6 +46,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Delay in ms of the asynchronous third copy of each write (0: all zones apply before the acknowledgement; nothing is ever stale).")
     var replicationLagMs = 0
 
+    @Flag(help: "Benchmark ceiling: the same HTTP stack answering every API request with a fixed ~1 KB body (no parsing, no storage).")
+    var nullBackend = false
+
     @Option(help: "A seed file of tables, TTL settings and items to create at start (existing tables are left alone). Repeatable.")
     var seed: [String] = []
 
@@ -69,6 +72,14 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
 
+        if nullBackend {
+            let server = try await Server.start(host: host, port: port, router: Router(nullBackendRegion: region), threads: CPUs.allowed)
+            print("Trident null backend listening on http://\(server.localAddress.ipAddress ?? host):\(server.localAddress.port ?? port)")
+            fflush(nil)
+            await Shutdown.wait(for: [SIGINT, SIGTERM])
+            await server.stop()
+            return
+        }
         let directory: String
         if inMemory {
             directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("trident-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
@@ -88,7 +99,7 @@ struct Serve: AsyncParsableCommand {
             logger.info("seed \(file): created \(summary.created), left alone \(summary.skipped)")
         }
         let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost))
-        let server = try await Server.start(host: host, port: port, router: router)
+        let server = try await Server.start(host: host, port: port, router: router, threads: CPUs.allowed)
 
         let address = server.localAddress
         let shownHost = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? host

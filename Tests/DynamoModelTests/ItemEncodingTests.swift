@@ -46,3 +46,22 @@ struct ItemSizeTests {
         #expect(ItemSize.of(["é": .binary([1, 2])]) == 2 + 2)
     }
 }
+
+// The streaming read path must say exactly what decoding and re-encoding says.
+struct ItemStreamingTests {
+    @Test func streamedJSONAndSizeMatchTheDecodedItem() throws {
+        for item in [ItemEncodingTests.sample, [:], ["k": .string("a\"b\\\n\u{1}é")], ["m": .map([:]), "l": .list([])]] {
+            let bytes = ItemEncoding.encode(item)
+            var streamed = JSONWriter()
+            let size = try bytes.withUnsafeBytes { try ItemEncoding.writeJSON($0, to: &streamed) }
+            #expect(size == ItemSize.of(item))
+            #expect(try bytes.withUnsafeBytes { try ItemEncoding.size($0) } == ItemSize.of(item))
+            guard case let .object(o) = try JSONReader.parse(streamed.bytes) else {
+                Issue.record("not an object")
+                continue
+            }
+            var decoder = AttributeValueDecoder()
+            #expect(try decoder.decodeMap(o) == item)
+        }
+    }
+}

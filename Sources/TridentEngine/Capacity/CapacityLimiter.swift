@@ -27,8 +27,8 @@ final class CapacityLimiter: Sendable {
 
     let mode: CapacityMode
     private let clock: Clock
-    /// Keyed by table id: a table deleted and created again starts afresh.
-    private let tables = Mutex<[String: TableState]>([:])
+    /// Keyed by table number (never reused): a table deleted and created again starts afresh.
+    private let tables = Mutex<[UInt32: TableState]>([:])
 
     init(mode: CapacityMode, clock: Clock) {
         self.mode = mode
@@ -39,7 +39,7 @@ final class CapacityLimiter: Sendable {
     func charge(_ units: Double, _ kind: Kind, table: TableDefinition) throws(DynamoError) {
         let now = clock.now
         let admitted = tables.withLock { all -> Bool in
-            var state = all[table.id] ?? TableState()
+            var state = all[table.number] ?? TableState()
             Self.align(&state, with: table, now: now)
             var decision = TokenBucket.Decision.admit
             if mode == .enforce {
@@ -54,7 +54,7 @@ final class CapacityLimiter: Sendable {
             case (.throttle, .read): state.usage.throttledReads += 1
             case (.throttle, .write): state.usage.throttledWrites += 1
             }
-            all[table.id] = state
+            all[table.number] = state
             return decision == .admit
         }
         if !admitted { throw DynamoError.throughputExceeded }
@@ -75,11 +75,11 @@ final class CapacityLimiter: Sendable {
     func usage(of table: TableDefinition) -> Usage {
         let now = clock.now
         return tables.withLock { all in
-            var state = all[table.id] ?? TableState()
+            var state = all[table.number] ?? TableState()
             Self.align(&state, with: table, now: now)
             state.reads?.refill(now: now)
             state.writes?.refill(now: now)
-            all[table.id] = state
+            all[table.number] = state
             var usage = state.usage
             usage.availableReadUnits = state.reads?.tokens
             usage.availableWriteUnits = state.writes?.tokens
@@ -91,13 +91,13 @@ final class CapacityLimiter: Sendable {
     func tableChanged(_ table: TableDefinition) {
         let now = clock.now
         tables.withLock { all in
-            var state = all[table.id] ?? TableState()
+            var state = all[table.number] ?? TableState()
             Self.align(&state, with: table, now: now)
-            all[table.id] = state
+            all[table.number] = state
         }
     }
 
     func forget(_ table: TableDefinition) {
-        _ = tables.withLock { $0.removeValue(forKey: table.id) }
+        _ = tables.withLock { $0.removeValue(forKey: table.number) }
     }
 }

@@ -42,18 +42,22 @@ struct GetItem {
         let get = try GetItem(request)
         let table = try engine.dataTable(get.tableName)
         let key = try PrimaryKey.exact(get.key, schema: table.keySchema)
-        let item = try engine.read(consistent: get.consistent, "GetItem") { reader in
-            try ItemTable.item(reader, table: table.number, itemKey: key.storageKey)
+        // The response is written straight from the stored bytes, inside the read snapshot.
+        var w = JSONWriter(capacity: 1536)
+        w.beginObject()
+        let size = try engine.read(consistent: get.consistent, "GetItem") { reader in
+            try reader.withValue(.items, ItemTable.storageKey(table: table.number, itemKey: key.storageKey)) { (bytes) throws -> Int? in
+                guard let bytes else { return nil }
+                w.key("Item")
+                if case .all = get.projection { return try ItemEncoding.writeJSON(bytes, to: &w) }
+                let item = try ItemEncoding.decode(bytes)
+                w.item(get.projection.apply(item))
+                return ItemSize.of(item)
+            }
         }
         // The whole item is charged, whatever the projection keeps; a missing item costs the minimum.
-        let units = CapacityUnits.read(bytes: item.map(ItemSize.of) ?? 0, consistent: get.consistent)
+        let units = CapacityUnits.read(bytes: size ?? 0, consistent: get.consistent)
         try engine.capacity.charge(units, .read, table: table)
-        var w = JSONWriter()
-        w.beginObject()
-        if let item {
-            w.key("Item")
-            w.item(get.projection.apply(item))
-        }
         get.consumedCapacity.report(table: get.tableName, units: units)?.write(to: &w)
         w.endObject()
         reply(.success(w.bytes))

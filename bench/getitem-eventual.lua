@@ -1,0 +1,4 @@
+-- getitem-eventual
+package.path = (os.getenv("BENCH_DIR") or ".") .. "/?.lua;" .. package.path
+require "common"
+function request() return get_item("false") end

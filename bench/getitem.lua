@@ -1,0 +1,4 @@
+-- getitem
+package.path = (os.getenv("BENCH_DIR") or ".") .. "/?.lua;" .. package.path
+require "common"
+function request() return get_item("true") end

@@ -1,0 +1,4 @@
+-- putitem
+package.path = (os.getenv("BENCH_DIR") or ".") .. "/?.lua;" .. package.path
+require "common"
+function request() return put_item() end
