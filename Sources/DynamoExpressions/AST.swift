@@ -28,12 +28,13 @@ public struct DocumentPath: Sendable, Hashable, CustomStringConvertible {
 
     /// DynamoDB's rendering in messages: `[a, b, [2], c]`.
     public var description: String {
-        "[" + elements.map { element in
-            switch element {
-            case let .attribute(name): name
-            case let .index(i): "[\(i)]"
-            }
-        }.joined(separator: ", ") + "]"
+        "["
+            + elements.map { element in
+                switch element {
+                case let .attribute(name): name
+                case let .index(i): "[\(i)]"
+                }
+            }.joined(separator: ", ") + "]"
     }
 }
 

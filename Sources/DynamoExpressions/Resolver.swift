@@ -77,11 +77,13 @@ public struct ExpressionResolver {
     public func checkUnused() throws(DynamoError) {
         let unusedNames = names.keys.filter { !usedNames.contains($0) }.sorted()
         if !unusedNames.isEmpty {
-            throw DynamoError.validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {\(unusedNames.joined(separator: ", "))}")
+            throw DynamoError.validation(
+                "Value provided in ExpressionAttributeNames unused in expressions: keys: {\(unusedNames.joined(separator: ", "))}")
         }
         let unusedValues = values.keys.filter { !usedValues.contains($0) }.sorted()
         if !unusedValues.isEmpty {
-            throw DynamoError.validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {\(unusedValues.joined(separator: ", "))}")
+            throw DynamoError.validation(
+                "Value provided in ExpressionAttributeValues unused in expressions: keys: {\(unusedValues.joined(separator: ", "))}")
         }
     }
 
@@ -241,12 +243,15 @@ public struct ExpressionResolver {
                     throw ExpressionError.invalid(kind, "Operator or function requires a document path; operator or function: \(name)")
                 }
                 if case let .value(.string(typeName)) = arguments[1], AttributeType(rawValue: typeName) == nil {
-                    throw ExpressionError.invalid(kind, "Invalid attribute type name found; type: \(typeName), valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}")
+                    throw ExpressionError.invalid(
+                        kind, "Invalid attribute type name found; type: \(typeName), valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}")
                 }
                 return .attributeType(path, arguments[1])
             case "begins_with":
                 for argument in arguments {
-                    if let type = Self.staticType(argument), type != .string && type != .binary { throw ExpressionError.operandType(kind, name, type) }
+                    if let type = Self.staticType(argument), type != .string && type != .binary {
+                        throw ExpressionError.operandType(kind, name, type)
+                    }
                 }
                 try Self.requireDistinct(arguments[0], [arguments[1]], kind: kind, operatorName: name)
                 return .beginsWith(arguments[0], arguments[1])

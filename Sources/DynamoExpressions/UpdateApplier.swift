@@ -94,7 +94,9 @@ public enum UpdateApplier {
         }
     }
 
-    private static func applyMap(_ map: [String: AttributeValue], _ changes: [PathElement: Change], legacy: Bool) throws(DynamoError) -> [String: AttributeValue] {
+    private static func applyMap(_ map: [String: AttributeValue], _ changes: [PathElement: Change], legacy: Bool) throws(DynamoError) -> [String:
+        AttributeValue]
+    {
         var result = map
         for (element, change) in changes {
             guard case let .attribute(name) = element else { throw ExpressionError.invalidPathForUpdate }

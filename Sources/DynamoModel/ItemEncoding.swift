@@ -116,7 +116,6 @@ public enum ItemEncoding {
         }
     }
 
-
     // MARK: reading
 
     /// Items nest at most 32 levels in DynamoDB; anything deeper is corruption.
@@ -186,4 +185,3 @@ public enum ItemEncoding {
         return DynamoNumber(uncheckedDigits: digits, exponent: exponent, isNegative: negative)
     }
 }
-

@@ -125,7 +125,7 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
         for i in 0..<utf8.count {
-                let b = utf8[i]
+            let b = utf8[i]
             guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
             runStart = i + 1

@@ -1,4 +1,5 @@
 import TridentStorage
+
 /// The zone controls the admin API exposes (`/_trident/zones`).
 extension Engine {
     public struct ZoneStatus: Sendable {

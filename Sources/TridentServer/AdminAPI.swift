@@ -24,7 +24,8 @@ public final class AdminAPI: Sendable {
 
     func handle(method: HTTPMethod, path: String, body: [UInt8], remoteAddress: SocketAddress?, respond: @escaping @Sendable (Answer) -> Void) {
         guard allowRemote || Self.isLoopback(remoteAddress) else {
-            return respond(Self.error(.forbidden, "The admin API answers only requests from this host (start with --admin-from-any-host to change that)"))
+            return respond(
+                Self.error(.forbidden, "The admin API answers only requests from this host (start with --admin-from-any-host to change that)"))
         }
         let query = path.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         let route = path.split(separator: "?").first.map { $0.dropFirst(Self.pathPrefix.count).split(separator: "/").map(String.init) } ?? []

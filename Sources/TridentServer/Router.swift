@@ -61,7 +61,9 @@ public final class Router: Sendable {
             return
         }
         guard request.method == .POST, let contentType = Self.acceptedContentType(request.headers) else {
-            respond(finish(.notFound, contentType: "application/x-amz-json-1.0", body: Array("<UnknownOperationException/>\n".utf8), requestID: requestID))
+            respond(
+                finish(.notFound, contentType: "application/x-amz-json-1.0", body: Array("<UnknownOperationException/>\n".utf8), requestID: requestID)
+            )
             return
         }
         backend.handle(target: request.headers.first(name: "x-amz-target"), body: request.body) { result in
@@ -69,7 +71,9 @@ public final class Router: Sendable {
             case let .success(body):
                 respond(self.finish(.ok, contentType: contentType, body: body, requestID: requestID))
             case let .failure(error):
-                respond(self.finish(HTTPResponseStatus(statusCode: error.status), contentType: contentType, body: Self.render(error), requestID: requestID))
+                respond(
+                    self.finish(
+                        HTTPResponseStatus(statusCode: error.status), contentType: contentType, body: Self.render(error), requestID: requestID))
             }
         }
     }
@@ -88,7 +92,9 @@ public final class Router: Sendable {
     }
 
     private static let json10 = "application/x-amz-json-1.0"
-    private static let acceptedTypes: [(name: String, bytes: [UInt8])] = ["application/x-amz-json-1.0", "application/x-amz-json-1.1", "application/json"].map {
+    private static let acceptedTypes: [(name: String, bytes: [UInt8])] = [
+        "application/x-amz-json-1.0", "application/x-amz-json-1.1", "application/json",
+    ].map {
         ($0, Array($0.utf8))
     }
 
@@ -119,7 +125,6 @@ public final class Router: Sendable {
         return Response(status: status, headers: headers, body: body)
     }
 }
-
 
 /// Whatever answers DynamoDB API requests: the engine, or the benchmark's fixed responder.
 public protocol APIBackend: Sendable {

@@ -44,7 +44,9 @@ public enum ExpiryIndex {
     }
 
     /// Item keys of a table whose expiry second is in `range`, oldest first, at most `limit`.
-    public static func due(_ reader: StoreReader, table: UInt32, in range: ClosedRange<UInt64>, limit: Int) throws -> [(expiry: UInt64, itemKey: [UInt8])] {
+    public static func due(_ reader: StoreReader, table: UInt32, in range: ClosedRange<UInt64>, limit: Int) throws -> [(
+        expiry: UInt64, itemKey: [UInt8]
+    )] {
         var found: [(UInt64, [UInt8])] = []
         let prefix = BigEndian.bytes(table)
         try reader.walk(.expiry, from: prefix + BigEndian.bytes(range.lowerBound)) { key, _ in

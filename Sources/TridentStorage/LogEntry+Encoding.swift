@@ -52,4 +52,3 @@ extension LogEntry {
         self.init(sequence: sequence, term: term, ops: ops)
     }
 }
-

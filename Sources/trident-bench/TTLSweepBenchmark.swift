@@ -15,13 +15,18 @@ enum TTLSweepBenchmark {
         let engine = try Engine(configuration: configuration)
         defer { engine.shutdown() }
 
-        try await call(engine, "CreateTable", #"{"TableName": "sessions", "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}"#)
-        try await call(engine, "UpdateTimeToLive", #"{"TableName": "sessions", "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": true}}"#)
+        try await call(
+            engine, "CreateTable",
+            #"{"TableName": "sessions", "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}"#
+        )
+        try await call(
+            engine, "UpdateTimeToLive", #"{"TableName": "sessions", "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": true}}"#)
         let now = Int(clock.now)
         let started = Date()
         try await load(engine, count: items) { i in
             let expires = i < expiring ? now + 10 : now + 86_400
-            return #"{"TableName": "sessions", "Item": {"id": {"S": "s\#(i)"}, "data": {"S": "session payload \#(i)"}, "expires": {"N": "\#(expires)"}}}"#
+            return
+                #"{"TableName": "sessions", "Item": {"id": {"S": "s\#(i)"}, "data": {"S": "session payload \#(i)"}, "expires": {"N": "\#(expires)"}}}"#
         }
         print(String(format: "loaded %d items (%d expiring) in %.1f s", items, expiring, Date().timeIntervalSince(started)))
 

@@ -82,7 +82,8 @@ struct Serve: AsyncParsableCommand {
         }
         let directory: String
         if inMemory {
-            directory = (NSTemporaryDirectory() as NSString).appendingPathComponent("trident-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+            directory = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+                "trident-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         } else {
             directory = URL(fileURLWithPath: dataDir ?? "trident-data").standardizedFileURL.path
         }
@@ -104,7 +105,9 @@ struct Serve: AsyncParsableCommand {
         let address = server.localAddress
         let shownHost = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? host
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
-        print("Trident listening on http://\(shownHost):\(address.port ?? port) — data in \(inMemory ? "memory (\(directory))" : directory) — ready in \(elapsed) ms")
+        print(
+            "Trident listening on http://\(shownHost):\(address.port ?? port) — data in \(inMemory ? "memory (\(directory))" : directory) — ready in \(elapsed) ms"
+        )
         fflush(nil)
 
         await Shutdown.wait(for: [SIGINT, SIGTERM])

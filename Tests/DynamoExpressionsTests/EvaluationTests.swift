@@ -7,7 +7,11 @@ import Testing
 
 struct EvaluationTests {
     static let item: Item = [
-        "id": .string("k"), "n": .number(DynamoNumber(5)), "s": .string("hello"), "l": .list([.number(DynamoNumber(2)), .number(DynamoNumber(3)), .number(DynamoNumber(4)), .number(DynamoNumber(5)), .number(DynamoNumber(6)), .number(DynamoNumber(7))]),
+        "id": .string("k"), "n": .number(DynamoNumber(5)), "s": .string("hello"),
+        "l": .list([
+            .number(DynamoNumber(2)), .number(DynamoNumber(3)), .number(DynamoNumber(4)), .number(DynamoNumber(5)), .number(DynamoNumber(6)),
+            .number(DynamoNumber(7)),
+        ]),
         "m": .map(["x": .map(["y": .string("deep")]), "z": .bool(true)]), "ss": .stringSet(["a", "b"]), "bin": .binary([1, 2, 3]),
     ]
 
@@ -61,9 +65,11 @@ struct EvaluationTests {
     }
 
     @Test func addAndDelete() throws {
-        let result = try updated("ADD n :two, ss :more, fresh :two DELETE bin_set :x", [
-            ":two": .number(DynamoNumber(2)), ":more": .stringSet(["b", "c"]), ":x": .binarySet([[9]]),
-        ])
+        let result = try updated(
+            "ADD n :two, ss :more, fresh :two DELETE bin_set :x",
+            [
+                ":two": .number(DynamoNumber(2)), ":more": .stringSet(["b", "c"]), ":x": .binarySet([[9]]),
+            ])
         #expect(result?["n"] == .number(DynamoNumber(7)) && result?["fresh"] == .number(DynamoNumber(2)))
         #expect(result?["ss"] == .stringSet(["a", "b", "c"]))
         let emptied = try updated("DELETE ss :all", [":all": .stringSet(["a", "b"])])
@@ -78,7 +84,12 @@ struct EvaluationTests {
     }
 
     @Test func projectionsKeepNesting() {
-        let p = Projection.project(Self.item, [DocumentPath([.attribute("m"), .attribute("x"), .attribute("y")]), DocumentPath([.attribute("l"), .index(4)]), DocumentPath([.attribute("l"), .index(1)]), DocumentPath([.attribute("l"), .index(99)]), DocumentPath(attribute: "nope")])
+        let p = Projection.project(
+            Self.item,
+            [
+                DocumentPath([.attribute("m"), .attribute("x"), .attribute("y")]), DocumentPath([.attribute("l"), .index(4)]),
+                DocumentPath([.attribute("l"), .index(1)]), DocumentPath([.attribute("l"), .index(99)]), DocumentPath(attribute: "nope"),
+            ])
         #expect(p == ["m": .map(["x": .map(["y": .string("deep")])]), "l": .list([.number(DynamoNumber(3)), .number(DynamoNumber(6))])])
     }
 }

@@ -16,7 +16,9 @@ struct CapacityUnitsTests {
         #expect(CapacityUnits.write(oldBytes: nil, newBytes: nil) == 1)
     }
 
-    @Test(arguments: [(0, 1.0, 0.5), (1, 1.0, 0.5), (4096, 1.0, 0.5), (4097, 2.0, 1.0), (1024, 1.0, 0.5), (102_400, 25.0, 12.5), (409_600, 100.0, 50.0)])
+    @Test(arguments: [
+        (0, 1.0, 0.5), (1, 1.0, 0.5), (4096, 1.0, 0.5), (4097, 2.0, 1.0), (1024, 1.0, 0.5), (102_400, 25.0, 12.5), (409_600, 100.0, 50.0),
+    ])
     func readUnits(bytes: Int, consistent: Double, eventual: Double) {
         #expect(CapacityUnits.read(bytes: bytes, consistent: true) == consistent)
         #expect(CapacityUnits.read(bytes: bytes, consistent: false) == eventual)

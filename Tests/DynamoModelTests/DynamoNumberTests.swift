@@ -36,7 +36,9 @@ struct DynamoNumberTests {
     }
 
     @Test func ordersByValue() throws {
-        let sorted = ["-1e125", "-100", "-1.5", "-1", "-0.001", "0", "1E-130", "0.001", "0.1", "0.10000001", "0.12", "1", "1.5", "10", "99", "100", "1e125"]
+        let sorted = [
+            "-1e125", "-100", "-1.5", "-1", "-0.001", "0", "1E-130", "0.001", "0.1", "0.10000001", "0.12", "1", "1.5", "10", "99", "100", "1e125",
+        ]
         let numbers = try sorted.map { try DynamoNumber(parsing: $0) }
         for i in 0..<numbers.count {
             for j in 0..<numbers.count {

@@ -14,7 +14,10 @@ struct JSONTests {
         #expect(o["b"] == .object(JSONObject([.init(key: "c", value: .string("dé𝄞\n"))])))
     }
 
-    @Test(arguments: ["", "{", "{\"a\" 1}", "[1,]", "01", "\"\\x\"", "\"\u{01}\"", "{\"a\":1}x", "tru", "\"\\ud834\"", "-", "1.", "[" + String(repeating: "[", count: 200)])
+    @Test(arguments: [
+        "", "{", "{\"a\" 1}", "[1,]", "01", "\"\\x\"", "\"\u{01}\"", "{\"a\":1}x", "tru", "\"\\ud834\"", "-", "1.",
+        "[" + String(repeating: "[", count: 200),
+    ])
     func rejectsMalformedInput(text: String) {
         #expect(throws: JSONReader.Failure.self) { try JSONReader.parse(Array(text.utf8)) }
     }

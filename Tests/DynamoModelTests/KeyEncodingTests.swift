@@ -12,10 +12,12 @@ struct KeyEncodingTests {
     }
 
     @Test func numberEncodingOrderEqualsValueOrder() throws {
-        var texts = ["0", "1", "-1", "1E-130", "-1E-130", "9.9999999999999999999999999999999999999E+125",
-                     "-9.9999999999999999999999999999999999999E+125", "0.1", "0.12", "0.123", "-0.12", "-0.123",
-                     "100", "99.999", "1e10", "1.0000000000000000000000000000000000001", "-0.5", "-5", "50", "5", "0.5",
-                     "12345678901234567890123456789012345678", "-12345678901234567890123456789012345678", "2", "20", "200", "0.02"]
+        var texts = [
+            "0", "1", "-1", "1E-130", "-1E-130", "9.9999999999999999999999999999999999999E+125",
+            "-9.9999999999999999999999999999999999999E+125", "0.1", "0.12", "0.123", "-0.12", "-0.123",
+            "100", "99.999", "1e10", "1.0000000000000000000000000000000000001", "-0.5", "-5", "50", "5", "0.5",
+            "12345678901234567890123456789012345678", "-12345678901234567890123456789012345678", "2", "20", "200", "0.02",
+        ]
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<300 {
             let digits = (0..<Int.random(in: 1...38, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
@@ -44,7 +46,9 @@ struct KeyEncodingTests {
         let blobs: [[UInt8]] = [[], [0x00], [0x00, 0x00], [0x00, 0xFF], [0x01], [0xFF], [0xFF, 0x00]]
         for a in blobs {
             for b in blobs {
-                #expect(lexicographicallyLess(KeyEncoding.sortEncoding(.binary(a)), KeyEncoding.sortEncoding(.binary(b))) == a.lexicographicallyPrecedes(b))
+                #expect(
+                    lexicographicallyLess(KeyEncoding.sortEncoding(.binary(a)), KeyEncoding.sortEncoding(.binary(b)))
+                        == a.lexicographicallyPrecedes(b))
             }
         }
     }
@@ -72,6 +76,8 @@ struct KeyEncodingTests {
         #expect(MD5.digest(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined() == "900150983cd24fb0d6963f7d28e17f72")
         let long = Array("12345678901234567890123456789012345678901234567890123456789012345678901234567890".utf8)
         #expect(MD5.digest(long).map { String(format: "%02x", $0) }.joined() == "57edf4a22be3c955ac49da2e2107b67a")
-        #expect(KeyEncoding.partitionDigest(.number(try! DynamoNumber(parsing: "1.50"))) == KeyEncoding.partitionDigest(.number(try! DynamoNumber(parsing: "1.5"))))
+        #expect(
+            KeyEncoding.partitionDigest(.number(try! DynamoNumber(parsing: "1.50")))
+                == KeyEncoding.partitionDigest(.number(try! DynamoNumber(parsing: "1.5"))))
     }
 }

@@ -57,6 +57,7 @@ final class EngineHarness {
             defs += #", {"AttributeName": "\#(range.0)", "AttributeType": "\#(range.1)"}"#
             keys += #", {"AttributeName": "\#(range.0)", "KeyType": "RANGE"}"#
         }
-        try ok("CreateTable", #"{"TableName": "\#(name)", "AttributeDefinitions": \#(defs)], "KeySchema": \#(keys)], "BillingMode": "PAY_PER_REQUEST"}"#)
+        try ok(
+            "CreateTable", #"{"TableName": "\#(name)", "AttributeDefinitions": \#(defs)], "KeySchema": \#(keys)], "BillingMode": "PAY_PER_REQUEST"}"#)
     }
 }

@@ -17,7 +17,8 @@ struct HTTPTests {
     }
 
     @Test func errorsRenderWithDynamoDBsEnvelope() {
-        #expect(String(decoding: Router.render(.unknownOperation), as: UTF8.self) == #"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#)
+        #expect(
+            String(decoding: Router.render(.unknownOperation), as: UTF8.self) == #"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#)
         #expect(
             String(decoding: Router.render(.serialization("NUMBER_VALUE cannot be converted to String")), as: UTF8.self)
                 == #"{"__type":"com.amazon.coral.service#SerializationException","Message":"NUMBER_VALUE cannot be converted to String"}"#)
@@ -89,7 +90,9 @@ struct HTTPTests {
             received.append(contentsOf: buffer[0..<n])
             let response = String(decoding: received, as: UTF8.self)
             if let headerEnd = response.range(of: "\r\n\r\n"),
-                let lengthLine = response[..<headerEnd.lowerBound].split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
+                let lengthLine = response[..<headerEnd.lowerBound].split(separator: "\r\n").first(where: {
+                    $0.lowercased().hasPrefix("content-length:")
+                }),
                 let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
                 response.utf8.count - response[..<headerEnd.upperBound].utf8.count >= length
             {

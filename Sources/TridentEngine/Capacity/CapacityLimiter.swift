@@ -68,8 +68,16 @@ final class CapacityLimiter: Sendable {
             return
         }
         let read = Double(table.throughput.readCapacityUnits), write = Double(table.throughput.writeCapacityUnits)
-        if state.reads == nil { state.reads = TokenBucket(rate: read, now: now) } else if state.reads!.rate != read { state.reads!.change(rate: read, now: now) }
-        if state.writes == nil { state.writes = TokenBucket(rate: write, now: now) } else if state.writes!.rate != write { state.writes!.change(rate: write, now: now) }
+        if state.reads == nil {
+            state.reads = TokenBucket(rate: read, now: now)
+        } else if state.reads!.rate != read {
+            state.reads!.change(rate: read, now: now)
+        }
+        if state.writes == nil {
+            state.writes = TokenBucket(rate: write, now: now)
+        } else if state.writes!.rate != write {
+            state.writes!.change(rate: write, now: now)
+        }
     }
 
     func usage(of table: TableDefinition) -> Usage {

@@ -71,7 +71,9 @@ struct BatchGetItem {
             } else {
                 violations.add(Constraint.notNull(path))
             }
-            if let a = raw.attributesToGet, a.isEmpty { violations.add(Constraint.minLength("[]", "requestItems.\(raw.name).member.attributesToGet", 1)) }
+            if let a = raw.attributesToGet, a.isEmpty {
+                violations.add(Constraint.minLength("[]", "requestItems.\(raw.name).member.attributesToGet", 1))
+            }
         }
         violations.oneOf(consumed, "returnConsumedCapacity", ParameterValues.returnConsumedCapacity)
         try violations.check()

@@ -29,7 +29,8 @@ struct BatchWriteItem {
         var raw: [(name: String, writes: [(put: Item?, delete: Item?, hasPut: Bool, hasDelete: Bool)])] = []
         for member in items?.uniqueMembers ?? [] {
             guard case let .array(list) = member.value else {
-                throw DynamoError.serialization(member.value.kindName == "object" ? "Start of structure or map found where not expected" : "Unexpected field type")
+                throw DynamoError.serialization(
+                    member.value.kindName == "object" ? "Start of structure or map found where not expected" : "Unexpected field type")
             }
             var writes: [(put: Item?, delete: Item?, hasPut: Bool, hasDelete: Bool)] = []
             for element in list {

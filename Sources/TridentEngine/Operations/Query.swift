@@ -65,7 +65,8 @@ struct Query {
         let (partition, sort) = try query.keyConditions.resolve(schema)
         if let key = query.filterAttributes.first(where: schema.isKey) {
             throw DynamoError.validation(
-                "\(query.filterIsLegacy ? "QueryFilter" : "Filter Expression") can only contain non-primary key attributes: Primary key attribute: \(key)")
+                "\(query.filterIsLegacy ? "QueryFilter" : "Filter Expression") can only contain non-primary key attributes: Primary key attribute: \(key)"
+            )
         }
         var start: AttributeValue?
         if let key = query.startKey { start = try startValue(key, schema: schema, partition: partition, sort: sort) }

@@ -20,7 +20,8 @@ struct Scan {
             try LegacyConditions(o, parameter: "scanFilter", conditionalOperator: shared.conditionalOperator, allowsExists: false)
         }
         let expressions = try ExpressionParameters(
-            request, expressions: [.projection, .filter], valueExpressions: [.filter], legacy: ["AttributesToGet", "ScanFilter", "ConditionalOperator"])
+            request, expressions: [.projection, .filter], valueExpressions: [.filter],
+            legacy: ["AttributesToGet", "ScanFilter", "ConditionalOperator"])
 
         var violations = ConstraintViolations()
         shared.addConstraints(to: &violations)
@@ -36,12 +37,15 @@ struct Scan {
         }
         switch (segment, totalSegments) {
         case (.some, nil):
-            throw DynamoError.validation("The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
+            throw DynamoError.validation(
+                "The TotalSegments parameter is required but was not present in the request when Segment parameter is present")
         case (nil, .some):
-            throw DynamoError.validation("The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
+            throw DynamoError.validation(
+                "The Segment parameter is required but was not present in the request when parameter TotalSegments is present")
         case let (s?, t?) where s >= t:
             throw DynamoError.validation(
-                "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: \(s) is not less than TotalSegments: \(t)")
+                "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: \(s) is not less than TotalSegments: \(t)"
+            )
         default:
             break
         }

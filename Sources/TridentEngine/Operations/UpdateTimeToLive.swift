@@ -32,7 +32,9 @@ enum UpdateTimeToLive {
             let current = table.ttlAttribute
             if enabled {
                 if current == attribute { throw DynamoError.validation("TimeToLive is already enabled") }
-                if let current { throw DynamoError.validation("TimeToLive is active on a different AttributeName: current AttributeName is \(current)") }
+                if let current {
+                    throw DynamoError.validation("TimeToLive is active on a different AttributeName: current AttributeName is \(current)")
+                }
             } else {
                 guard let current else { throw DynamoError.validation("TimeToLive is already disabled") }
                 if current != attribute {

@@ -78,8 +78,10 @@ final class ReplicaTask: WriterTask, @unchecked Sendable {
     /// The leader has not committed what this zone lacks yet (it ships before committing): retry.
     struct NotYetCommitted: Error {}
 
-    init(entry: LogEntry?, zone: Int, zones: Zones, acknowledgement: PendingAcknowledgement? = nil, synchronous: Bool = false,
-         onDone: (@Sendable (Bool) -> Void)? = nil) {
+    init(
+        entry: LogEntry?, zone: Int, zones: Zones, acknowledgement: PendingAcknowledgement? = nil, synchronous: Bool = false,
+        onDone: (@Sendable (Bool) -> Void)? = nil
+    ) {
         self.entry = entry
         self.zone = zone
         self.zones = zones

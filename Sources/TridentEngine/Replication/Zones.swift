@@ -201,7 +201,9 @@ final class Zones: Sendable {
     /// Changes a zone and reports once the change (failover, catch-up start) is in place.
     func control(_ action: Action, zone name: String, done: @escaping @Sendable (Result<Void, ControlError>) -> Void) {
         control.async { [self] in
-            guard let zone = names.firstIndex(of: name) else { return done(.failure(ControlError(message: "No zone named \(name); zones: \(names.joined(separator: ", "))"))) }
+            guard let zone = names.firstIndex(of: name) else {
+                return done(.failure(ControlError(message: "No zone named \(name); zones: \(names.joined(separator: ", "))")))
+            }
             let current = state.withLock { $0.zones[zone].state }
             switch action {
             case .stop, .isolate:
@@ -374,10 +376,13 @@ final class Zones: Sendable {
                     let done = DispatchSemaphore(value: 0)
                     let failed = Mutex(false)
                     state.withLock { $0.zones[zone].state = .recovering }
-                    writers[zone].submit(ReplicaTask(entry: nil, zone: zone, zones: self, onDone: { ok in
-                        failed.withLock { $0 = !ok }
-                        done.signal()
-                    }))
+                    writers[zone].submit(
+                        ReplicaTask(
+                            entry: nil, zone: zone, zones: self,
+                            onDone: { ok in
+                                failed.withLock { $0 = !ok }
+                                done.signal()
+                            }))
                     done.wait()
                     state.withLock { $0.zones[zone].state = .up }
                     if failed.withLock({ $0 }) { throw ControlError(message: "zone \(names[zone]) could not replay the leader's log") }
@@ -392,7 +397,8 @@ final class Zones: Sendable {
                 }
                 break
             }
-            logger.debug("zone \(names[zone]) in step with \(names[leaderIndex]) at sequence \(members.withLock { $0[zone].writer }.position.sequence)")
+            logger.debug(
+                "zone \(names[zone]) in step with \(names[leaderIndex]) at sequence \(members.withLock { $0[zone].writer }.position.sequence)")
         }
     }
 

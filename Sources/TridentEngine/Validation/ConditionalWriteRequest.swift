@@ -21,7 +21,8 @@ struct ConditionalWriteRequest {
         let metrics = try request.string("ReturnItemCollectionMetrics")
         let conditionalOperator = try request.string("ConditionalOperator")
         let conditionReader = try WriteCondition.Reader(request)
-        let expressions = try ExpressionParameters(request, expressions: [.condition], valueExpressions: [.condition], legacy: ["Expected", "ConditionalOperator"])
+        let expressions = try ExpressionParameters(
+            request, expressions: [.condition], valueExpressions: [.condition], legacy: ["Expected", "ConditionalOperator"])
 
         var violations = ConstraintViolations()
         violations.oneOf(consumed, "returnConsumedCapacity", ParameterValues.returnConsumedCapacity)

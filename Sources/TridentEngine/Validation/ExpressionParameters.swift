@@ -75,11 +75,12 @@ struct ExpressionParameters {
                 throw DynamoError.validation("ExpressionAttributeValues contains invalid key: Syntax error; key: \"\(bad.key)\"")
             }
             if let problem = decoder.firstProblem {
-                let key = valuesObject.members.first { member in
-                    var single = AttributeValueDecoder()
-                    _ = try? single.decode(member.value)
-                    return single.firstProblem != nil
-                }?.key ?? ""
+                let key =
+                    valuesObject.members.first { member in
+                        var single = AttributeValueDecoder()
+                        _ = try? single.decode(member.value)
+                        return single.firstProblem != nil
+                    }?.key ?? ""
                 throw DynamoError.validation("ExpressionAttributeValues contains invalid value: \(problem.message) for key \(key)")
             }
         }

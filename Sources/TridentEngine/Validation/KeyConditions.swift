@@ -119,7 +119,8 @@ struct KeyConditions: Sendable {
             clauses.append(Clause(attribute: attribute, op: (swapped ? flipped : operators)[comparator]!, values: [value]))
         case let .between(subject, low, high):
             guard case .path = subject else {
-                throw DynamoError.validation("Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand")
+                throw DynamoError.validation(
+                    "Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand")
             }
             let (attribute, lowValue, _) = try attributeAndValue(subject, low)
             let (_, highValue, _) = try attributeAndValue(subject, high)
@@ -148,7 +149,8 @@ struct KeyConditions: Sendable {
         switch (a, b) {
         case let (.path(p), .value(v)): return (p.attribute, v, false)
         case let (.value(v), .path(p)): return (p.attribute, v, true)
-        case (.path, .path): throw DynamoError.validation("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition")
+        case (.path, .path):
+            throw DynamoError.validation("Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition")
         default: throw DynamoError.validation("Invalid condition in KeyConditionExpression: No key attribute specified")
         }
     }
@@ -207,7 +209,8 @@ struct KeyConditions: Sendable {
             }
             guard clause.values.allSatisfy({ $0.type == sortKey.type.attributeType }) else { throw Self.typeMismatch }
             if clause.op == .beginsWith && sortKey.type == .number {
-                throw ExpressionError.invalid(.keyCondition, "Incorrect operand type for operator or function; operator or function: begins_with, operand type: N")
+                throw ExpressionError.invalid(
+                    .keyCondition, "Incorrect operand type for operator or function; operator or function: begins_with, operand type: N")
             }
             switch clause.op {
             case .equal: sort = .equal(clause.values[0])
