@@ -12,8 +12,6 @@ struct CreateTable {
     let billingMode: BillingMode
     let throughput: ProvisionedThroughput
 
-    static let maxCapacityUnits = 1_000_000_000_000
-
     init(_ request: RequestFields) throws(DynamoError) {
         let name = try TableNames.validateControlPlane(try request.string("TableName"))
         let definitionList = try request.list("AttributeDefinitions")
@@ -52,16 +50,7 @@ struct CreateTable {
         }
         if !TableNames.matchesPattern(name) { violations.add(Constraint.pattern(name, "tableName")) }
         violations.oneOf(billingText, "billingMode", ["PROVISIONED", "PAY_PER_REQUEST"])
-        if let throughputFields {
-            for (units, path) in [(writeUnits, "writeCapacityUnits"), (readUnits, "readCapacityUnits")] {
-                let full = "provisionedThroughput." + path
-                if let units {
-                    if units < 1 { violations.add(Constraint.minValue(String(units), full, 1)) }
-                } else {
-                    violations.add(Constraint.notNull(full))
-                }
-            }
-        }
+        if throughputFields != nil { ThroughputRules.collect(read: readUnits, write: writeUnits, into: &violations) }
         if let keys {
             if keys.isEmpty { violations.add(Constraint.minLength("[]", "keySchema", 1)) }
             if keys.count > 2 {
@@ -94,12 +83,7 @@ struct CreateTable {
                 throw DynamoError.invalidParameter(
                     "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED")
             }
-            if readUnits > Self.maxCapacityUnits {
-                throw DynamoError.validation("Given value \(readUnits) for ReadCapacityUnits is out of bounds")
-            }
-            if writeUnits > Self.maxCapacityUnits {
-                throw DynamoError.validation("Given value \(writeUnits) for WriteCapacityUnits is out of bounds")
-            }
+            try ThroughputRules.checkBounds(read: readUnits, write: writeUnits)
         }
 
         let defs = definitions ?? []

@@ -21,16 +21,7 @@ enum UpdateTable {
         var violations = ConstraintViolations()
         if !TableNames.matchesPattern(name) { violations.add(Constraint.pattern(name, "tableName")) }
         violations.oneOf(billingText, "billingMode", ["PROVISIONED", "PAY_PER_REQUEST"])
-        if throughputFields != nil {
-            for (units, path) in [(writeUnits, "writeCapacityUnits"), (readUnits, "readCapacityUnits")] {
-                let full = "provisionedThroughput." + path
-                if let units {
-                    if units < 1 { violations.add(Constraint.minValue(String(units), full, 1)) }
-                } else {
-                    violations.add(Constraint.notNull(full))
-                }
-            }
-        }
+        if throughputFields != nil { ThroughputRules.collect(read: readUnits, write: writeUnits, into: &violations) }
         try violations.check()
         if let indexUpdates, !indexUpdates.isEmpty {
             throw DynamoError.validation("Trident does not support secondary indexes yet: remove GlobalSecondaryIndexUpdates from UpdateTable")
@@ -39,12 +30,7 @@ enum UpdateTable {
             throw DynamoError.validation("Trident supports only ProvisionedThroughput and BillingMode in UpdateTable")
         }
         guard throughputFields != nil || billingText != nil else { throw DynamoError.validation(nothingToUpdate) }
-        if let readUnits, readUnits > CreateTable.maxCapacityUnits {
-            throw DynamoError.validation("Given value \(readUnits) for ReadCapacityUnits is out of bounds")
-        }
-        if let writeUnits, writeUnits > CreateTable.maxCapacityUnits {
-            throw DynamoError.validation("Given value \(writeUnits) for WriteCapacityUnits is out of bounds")
-        }
+        try ThroughputRules.checkBounds(read: readUnits, write: writeUnits)
         guard engine.tables.table(name) != nil else { throw DynamoError.tableNotFound(name) }
 
         let now = (engine.clock.now * 1000).rounded() / 1000
