@@ -9,24 +9,19 @@ public final class Router: Sendable {
     /// DynamoDB's request size limit (16 MB).
     public static let maxBodyBytes = 16 * 1024 * 1024
 
-    struct Request: Sendable {
-        let method: HTTPMethod
-        let uri: String
-        let headers: HTTPHeaders
-        let body: [UInt8]
-        let tooLarge: Bool
-        let remoteAddress: SocketAddress?
-    }
-
+    /// What the connection writes back; it adds the request id, CRC32 and framing headers.
     struct Response: Sendable {
         var status: HTTPResponseStatus
-        var headers: HTTPHeaders
+        var contentType: String?
         var body: [UInt8]
     }
 
+    /// The answer to a body over `maxBodyBytes`, sent before the body is read.
+    static let payloadTooLarge = Response(status: .payloadTooLarge, contentType: nil, body: [])
+
     let backend: any APIBackend
     let admin: AdminAPI?
-    private let requestIDs = RequestIDGenerator()
+    let requestIDs = RequestIDGenerator()
     private let healthLine: [UInt8]
 
     public init(engine: Engine, admin: AdminAPI) {
@@ -43,60 +38,51 @@ public final class Router: Sendable {
         healthLine = Array("healthy: dynamodb.\(region).amazonaws.com ".utf8)
     }
 
-    func route(_ request: Request, respond: @escaping @Sendable (Response) -> Void) {
-        let requestID = requestIDs.next()
-        if request.tooLarge {
-            respond(finish(.payloadTooLarge, contentType: nil, body: [], requestID: requestID))
-            return
-        }
-        let path = request.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
-        if path.hasPrefix(AdminAPI.pathPrefix), let admin {
-            admin.handle(method: request.method, path: request.uri, body: request.body, remoteAddress: request.remoteAddress) { answer in
-                respond(self.finish(answer.status, contentType: "application/json", body: answer.body, requestID: requestID))
+    func route(_ request: HTTPRequest, remoteAddress: SocketAddress?, respond: @escaping @Sendable (Response) -> Void) {
+        if request.uri.utf8.starts(with: AdminAPI.pathPrefix.utf8), let admin {
+            admin.handle(method: request.method, path: request.uri, body: request.body, remoteAddress: remoteAddress) { answer in
+                respond(Response(status: answer.status, contentType: "application/json", body: answer.body))
             }
             return
         }
         if request.method == .GET {
-            respond(finish(.ok, contentType: "text/plain", body: healthLine, requestID: requestID))
+            respond(Response(status: .ok, contentType: "text/plain", body: healthLine))
             return
         }
-        guard request.method == .POST, let contentType = Self.acceptedContentType(request.headers) else {
-            respond(
-                finish(.notFound, contentType: "application/x-amz-json-1.0", body: Array("<UnknownOperationException/>\n".utf8), requestID: requestID)
-            )
+        guard request.method == .POST, let contentType = Self.acceptedContentType(request.contentType) else {
+            respond(Response(status: .notFound, contentType: Self.json10, body: Self.notTheAPI))
             return
         }
-        backend.handle(target: request.headers.first(name: "x-amz-target"), body: request.body) { result in
+        backend.handle(target: request.target, body: request.body) { result in
             switch result {
             case let .success(body):
-                respond(self.finish(.ok, contentType: contentType, body: body, requestID: requestID))
+                respond(Response(status: .ok, contentType: contentType, body: body))
             case let .failure(error):
-                respond(
-                    self.finish(
-                        HTTPResponseStatus(statusCode: error.status), contentType: contentType, body: Self.render(error), requestID: requestID))
+                respond(Response(status: HTTPResponseStatus(statusCode: error.status), contentType: contentType, body: Self.render(error)))
             }
         }
     }
 
+    private static let notTheAPI = Array("<UnknownOperationException/>\n".utf8)
+
     /// DynamoDB's JSON content types (parameters after `;` ignored, case and spaces too); anything else
     /// is not the API. Byte-level: it runs on every request.
-    static func acceptedContentType(_ headers: HTTPHeaders) -> String? {
-        guard let raw = headers.first(name: "content-type") else { return json10 }
-        var bytes = Array(raw.utf8)
-        if let semicolon = bytes.firstIndex(of: UInt8(ascii: ";")) { bytes.removeSubrange(semicolon...) }
-        let base = bytes.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed().map { b in
-            b >= 0x41 && b <= 0x5A ? b + 0x20 : b
-        }
-        for accepted in acceptedTypes where accepted.bytes.elementsEqual(base) { return accepted.name }
+    static func acceptedContentType(_ raw: [UInt8]?) -> String? {
+        guard let raw else { return json10 }
+        let isSpace = { (b: UInt8) in b == 0x20 || b == 0x09 }
+        var base = raw[...]
+        if let semicolon = base.firstIndex(of: UInt8(ascii: ";")) { base = base[..<semicolon] }
+        while let first = base.first, isSpace(first) { base = base.dropFirst() }
+        while let last = base.last, isSpace(last) { base = base.dropLast() }
+        for accepted in acceptedTypes where HTTPRequestFramer.equalsIgnoringCase(base, accepted.lowercased) { return accepted.name }
         return nil
     }
 
     private static let json10 = "application/x-amz-json-1.0"
-    private static let acceptedTypes: [(name: String, bytes: [UInt8])] = [
-        "application/x-amz-json-1.0", "application/x-amz-json-1.1", "application/json",
-    ].map {
-        ($0, Array($0.utf8))
-    }
+    private static let acceptedTypes: [(name: String, lowercased: StaticString)] = [
+        ("application/x-amz-json-1.0", "application/x-amz-json-1.0"), ("application/x-amz-json-1.1", "application/x-amz-json-1.1"),
+        ("application/json", "application/json"),
+    ]
 
     /// The error body: `__type` always, the message when there is one (SerializationException spells
     /// it `Message`), and the old item of a failed condition when asked for.
@@ -115,14 +101,6 @@ public final class Router: Sendable {
         }
         w.endObject()
         return w.bytes
-    }
-
-    private func finish(_ status: HTTPResponseStatus, contentType: String?, body: [UInt8], requestID: String) -> Response {
-        var headers = HTTPHeaders()
-        if let contentType { headers.add(name: "Content-Type", value: contentType) }
-        headers.add(name: "x-amzn-RequestId", value: requestID)
-        headers.add(name: "x-amz-crc32", value: String(CRC32.checksum(body)))
-        return Response(status: status, headers: headers, body: body)
     }
 }
 

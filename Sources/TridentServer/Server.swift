@@ -1,11 +1,9 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import TridentEngine
 
-/// The listening HTTP/1.1 server: SwiftNIO with keep-alive and pipelining assistance (responses
-/// leave in request order even when a write finishes after a later read).
+/// The listening HTTP/1.1 server: SwiftNIO sockets and event loops, one `HTTPConnection` per client.
 public final class Server: Sendable {
     private let channel: any Channel
     private let group: MultiThreadedEventLoopGroup
@@ -23,8 +21,7 @@ public final class Server: Sendable {
                 .childChannelOption(.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(HTTPHandler(router: router))
+                        try channel.pipeline.syncOperations.addHandler(HTTPConnection(router: router))
                     }
                 }
                 .bind(host: host, port: port)

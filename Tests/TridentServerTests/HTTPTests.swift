@@ -3,7 +3,6 @@
 import DynamoModel
 import Foundation
 import NIOCore
-import NIOHTTP1
 import Testing
 
 @testable import TridentEngine
@@ -36,13 +35,13 @@ struct HTTPTests {
 
     @Test func contentTypesAcceptedAsDynamoDBDoes() {
         func accepted(_ value: String?) -> String? {
-            var headers = HTTPHeaders()
-            if let value { headers.add(name: "Content-Type", value: value) }
-            return Router.acceptedContentType(headers)
+            Router.acceptedContentType(value.map { Array($0.utf8) })
         }
         #expect(accepted("application/x-amz-json-1.0") == "application/x-amz-json-1.0")
         #expect(accepted("  application/json  ;   charset=utf-8") == "application/json")
         #expect(accepted("application/x-amz-json-1.1") == "application/x-amz-json-1.1")
+        #expect(accepted("Application/X-Amz-JSON-1.0") == "application/x-amz-json-1.0")
+        #expect(accepted(nil) == "application/x-amz-json-1.0")
         #expect(accepted("text/plain") == nil)
     }
 
@@ -62,12 +61,43 @@ struct HTTPTests {
         #expect(unknown.lowercased().contains("x-amz-crc32: 1368724161"))
         let tooBig = try rawRequest(port: port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 16777217\r\n\r\n", closeAfterHead: true)
         #expect(tooBig.hasPrefix("HTTP/1.1 413"))
+        let malformed = try rawRequest(port: port, "POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
+        #expect(malformed.hasPrefix("HTTP/1.1 400 Bad Request"))
+        #expect(malformed.contains("Connection: close"))
+        await server.stop()
+        engine.shutdown()
+    }
+
+    /// Pipelined requests on one connection are answered in order, each seeing the ones before it:
+    /// the GetItem after a PutItem (answered only once durable) finds the item.
+    @Test func pipelinedRequestsRunInOrder() async throws {
+        let directory = NSTemporaryDirectory() + "trident-http-test-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = EngineConfiguration(dataDirectory: directory)
+        configuration.durable = false
+        let engine = try Engine(configuration: configuration)
+        let server = try await Server.start(host: "127.0.0.1", port: 0, router: Router(engine: engine, admin: AdminAPI(engine: engine)), threads: 1)
+        func request(_ operation: String, _ body: String) -> String {
+            "POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.\(operation)\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        }
+        let create = request(
+            "CreateTable",
+            #"{"TableName":"pipe","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"#
+                + #""KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}"#)
+        let put = request("PutItem", #"{"TableName":"pipe","Item":{"id":{"S":"a"},"n":{"N":"1"}}}"#)
+        let get = request("GetItem", #"{"TableName":"pipe","Key":{"id":{"S":"a"}},"ConsistentRead":true}"#)
+        let text = try rawRequest(port: server.localAddress.port!, create + put + get, responses: 3)
+        let bodies = text.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.components(separatedBy: "HTTP/1.1").first ?? "" }
+        #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+        #expect(bodies.count == 3 && bodies[0].hasPrefix(#"{"TableDescription""#) && bodies[1] == "{}")
+        #expect(bodies.last.map { $0.contains(#""n":{"N":"1"}"#) && $0.contains(#""id":{"S":"a"}"#) } == true)
         await server.stop()
         engine.shutdown()
     }
 
     /// One request over a fresh TCP connection; returns everything until the response is complete.
-    private func rawRequest(port: Int, _ text: String, closeAfterHead: Bool = false) throws -> String {
+    private func rawRequest(port: Int, _ text: String, closeAfterHead: Bool = false, responses: Int = 1) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -84,21 +114,26 @@ struct HTTPTests {
         if closeAfterHead { shutdown(fd, Int32(SHUT_WR)) }
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while completeResponses(String(decoding: received, as: UTF8.self)) < responses {
             let n = recv(fd, &buffer, buffer.count, 0)
             if n <= 0 { break }
             received.append(contentsOf: buffer[0..<n])
-            let response = String(decoding: received, as: UTF8.self)
-            if let headerEnd = response.range(of: "\r\n\r\n"),
-                let lengthLine = response[..<headerEnd.lowerBound].split(separator: "\r\n").first(where: {
-                    $0.lowercased().hasPrefix("content-length:")
-                }),
-                let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
-                response.utf8.count - response[..<headerEnd.upperBound].utf8.count >= length
-            {
-                break
-            }
         }
         return String(decoding: received, as: UTF8.self)
+    }
+
+    /// How many whole responses (head and Content-Length bytes of body) `text` holds.
+    private func completeResponses(_ text: String) -> Int {
+        var rest = Substring(text)
+        var count = 0
+        while let headerEnd = rest.range(of: "\r\n\r\n"),
+            let lengthLine = rest[..<headerEnd.lowerBound].split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
+            let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)),
+            rest[headerEnd.upperBound...].utf8.count >= length
+        {
+            count += 1
+            rest = Substring(rest[headerEnd.upperBound...].utf8.dropFirst(length))
+        }
+        return count
     }
 }

@@ -1,0 +1,376 @@
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP/1.1 request as the router needs it: only the headers DynamoDB's protocol looks at are
+/// kept, so no header dictionary is built per request.
+struct HTTPRequest: Sendable, Equatable {
+    var method: HTTPMethod
+    var uri: String
+    var version: HTTPVersion
+    var keepAlive: Bool
+    var target: String?
+    /// The raw Content-Type value (the router decides what it means).
+    var contentType: [UInt8]?
+    var body: [UInt8] = []
+}
+
+/// An incremental HTTP/1.1 request framer over the bytes of one connection, as a small state
+/// machine: feed it the connection's buffer, take events until it asks for more bytes. It frames
+/// requests (Content-Length or chunked), bounds the header section and the body, and never
+/// allocates for headers it does not keep. Pure: no I/O, so every framing rule is unit-tested.
+///
+/// Requests are answered in order by the connection, so pipelined requests decode one after another.
+struct HTTPRequestFramer {
+    /// The largest header section accepted (request line and headers).
+    static let maxHeaderBytes = 64 * 1024
+
+    enum Event: Equatable {
+        /// A whole request, body included.
+        case request(HTTPRequest)
+        /// The client waits for `100 Continue` before sending the body.
+        case continueExpected
+        /// The declared or received body is over the limit: answer 413 now. The decoder then drops
+        /// the rest of that body and reports `.discardedBody`, after which the connection closes.
+        case bodyTooLarge(HTTPRequest)
+        case discardedBody
+    }
+
+    enum Failure: Error, Equatable {
+        /// Malformed framing: answer 400 and close.
+        case badRequest
+        /// The header section exceeds `maxHeaderBytes`: answer 431 and close.
+        case headersTooLarge
+    }
+
+    private enum State {
+        case head
+        /// Waiting for `remaining` body bytes (Content-Length).
+        case fixedBody(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers
+        case done
+    }
+
+    private var state = State.head
+    private var request: HTTPRequest?
+    private var body: [UInt8] = []
+    private var discarding = false
+    /// After `.bodyTooLarge`: whether the rest of the body is still to come (and be dropped).
+    var discardsBody: Bool { discarding }
+    /// How far the current header section has been searched for its end, so a head arriving in
+    /// small pieces is scanned once.
+    private var scanned = 0
+    let maxBodyBytes: Int
+
+    init(maxBodyBytes: Int) {
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    /// The next event from the bytes in `buffer` (consuming what it used), or nil when it needs more.
+    mutating func next(_ buffer: inout ByteBuffer) throws(Failure) -> Event? {
+        while true {
+            switch state {
+            case .done:
+                return nil
+            case .head:
+                guard let end = try headEnd(buffer) else { return nil }
+                let head = try buffer.withUnsafeReadableBytes { (raw) throws(Failure) in
+                    try Self.parseHead(UnsafeRawBufferPointer(rebasing: raw[..<end]))
+                }
+                buffer.moveReaderIndex(forwardBy: end)
+                scanned = 0
+                let framing = head.framing
+                request = head.request
+                body = []
+                discarding = false
+                switch framing {
+                case let .length(n) where n > maxBodyBytes:
+                    discarding = !head.expectsContinue
+                    if discarding { state = .fixedBody(remaining: n) } else { state = .done }
+                    return .bodyTooLarge(head.request)
+                case let .length(n):
+                    body.reserveCapacity(n)
+                    state = .fixedBody(remaining: n)
+                case .chunked:
+                    state = .chunkSize
+                }
+                if head.expectsContinue && head.request.version.major == 1 && head.request.version.minor >= 1 && buffer.readableBytes == 0 {
+                    if case .fixedBody(0) = state {} else { return .continueExpected }
+                }
+            case let .fixedBody(remaining):
+                let n = min(remaining, buffer.readableBytes)
+                take(n, from: &buffer)
+                guard n == remaining else {
+                    state = .fixedBody(remaining: remaining - n)
+                    return nil
+                }
+                return finish()
+            case .chunkSize:
+                guard let line = try Self.line(in: buffer, limit: 1024) else { return nil }
+                let size = try buffer.withUnsafeReadableBytes { (raw) throws(Failure) in try Self.chunkSize(raw[..<line.content]) }
+                buffer.moveReaderIndex(forwardBy: line.next)
+                if size == 0 {
+                    state = .trailers
+                } else {
+                    state = .chunkData(remaining: size)
+                    if !discarding && body.count + size > maxBodyBytes {
+                        discarding = true
+                        body = []
+                        return .bodyTooLarge(request!)
+                    }
+                }
+            case let .chunkData(remaining):
+                let n = min(remaining, buffer.readableBytes)
+                take(n, from: &buffer)
+                guard n == remaining else {
+                    state = .chunkData(remaining: remaining - n)
+                    return nil
+                }
+                state = .chunkDataEnd
+            case .chunkDataEnd:
+                guard let line = try Self.line(in: buffer, limit: 2) else { return nil }
+                guard line.content == 0 else { throw .badRequest }
+                buffer.moveReaderIndex(forwardBy: line.next)
+                state = .chunkSize
+            case .trailers:
+                // Trailer fields are read and ignored; an empty line ends the request.
+                guard let line = try Self.line(in: buffer, limit: Self.maxHeaderBytes) else { return nil }
+                buffer.moveReaderIndex(forwardBy: line.next)
+                if line.content == 0 { return finish() }
+            }
+        }
+    }
+
+    private mutating func take(_ n: Int, from buffer: inout ByteBuffer) {
+        if !discarding {
+            buffer.withUnsafeReadableBytes { raw in body.append(contentsOf: raw.prefix(n)) }
+        }
+        buffer.moveReaderIndex(forwardBy: n)
+    }
+
+    private mutating func finish() -> Event {
+        if discarding {
+            state = .done
+            return .discardedBody
+        }
+        state = .head
+        var finished = request!
+        finished.body = body
+        body = []
+        request = nil
+        return .request(finished)
+    }
+
+    // MARK: the head
+
+    /// The length of the header section including its blank line, once it is all in `buffer`.
+    private mutating func headEnd(_ buffer: ByteBuffer) throws(Failure) -> Int? {
+        let found: Int? = buffer.withUnsafeReadableBytes { raw in
+            // Resume a little before where the last search stopped: the blank line may straddle it.
+            var i = max(0, scanned - 3)
+            let n = min(raw.count, Self.maxHeaderBytes + 1)
+            while i < n {
+                guard raw[i] == 0x0A else {
+                    i += 1
+                    continue
+                }
+                // A line ends here; the section ends if the next line is empty (LF or CR LF).
+                if i + 1 < raw.count && raw[i + 1] == 0x0A { return i + 2 }
+                if i + 2 < raw.count && raw[i + 1] == 0x0D && raw[i + 2] == 0x0A { return i + 3 }
+                i += 1
+            }
+            return nil
+        }
+        if let found { return found }
+        if buffer.readableBytes > Self.maxHeaderBytes { throw .headersTooLarge }
+        scanned = buffer.readableBytes
+        return nil
+    }
+
+    enum Framing: Equatable {
+        case length(Int)
+        case chunked
+    }
+
+    struct Head {
+        var request: HTTPRequest
+        var framing: Framing
+        var expectsContinue: Bool
+    }
+
+    /// Parses a complete header section (request line, fields, blank line).
+    static func parseHead(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> Head {
+        var lines = LineReader(bytes)
+        var requestLine = lines.next()
+        while let line = requestLine, line.isEmpty { requestLine = lines.next() }
+        guard let requestLine else { throw .badRequest }
+        let (method, uri, version) = try Self.requestLine(requestLine)
+        var request = HTTPRequest(method: method, uri: uri, version: version, keepAlive: version.minor >= 1)
+        var length: Int?
+        var chunked = false
+        var sawTransferEncoding = false
+        var expectsContinue = false
+        while let line = lines.next(), !line.isEmpty {
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else { throw .badRequest }
+            let name = line[line.startIndex..<colon]
+            // No whitespace inside a field name, and no obsolete line folding (RFC 9112 §5).
+            guard !name.contains(where: { $0 == 0x20 || $0 == 0x09 }) else { throw .badRequest }
+            let value = trimmed(line[line.index(after: colon)...])
+            switch name.count {
+            case 14 where equalsIgnoringCase(name, "content-length"):
+                guard let n = decimal(value) else { throw .badRequest }
+                // Two different lengths are a request-smuggling attempt, never a client's mistake.
+                if let length, length != n { throw .badRequest }
+                length = n
+            case 17 where equalsIgnoringCase(name, "transfer-encoding"):
+                sawTransferEncoding = true
+                // Only a final `chunked` frames the body.
+                chunked = false
+                forEachToken(value) { chunked = equalsIgnoringCase($0, "chunked") }
+            case 12 where equalsIgnoringCase(name, "x-amz-target"):
+                request.target = String(decoding: value, as: UTF8.self)
+            case 12 where equalsIgnoringCase(name, "content-type"):
+                request.contentType = Array(value)
+            case 10 where equalsIgnoringCase(name, "connection"):
+                forEachToken(value) { token in
+                    if equalsIgnoringCase(token, "close") { request.keepAlive = false }
+                    if equalsIgnoringCase(token, "keep-alive") && version.minor == 0 { request.keepAlive = true }
+                }
+            case 6 where equalsIgnoringCase(name, "expect"):
+                expectsContinue = equalsIgnoringCase(value, "100-continue")
+            default:
+                continue
+            }
+        }
+        if sawTransferEncoding {
+            // A length cannot be known from a coding other than chunked, nor trusted beside one.
+            guard chunked, length == nil else { throw .badRequest }
+            return Head(request: request, framing: .chunked, expectsContinue: expectsContinue)
+        }
+        return Head(request: request, framing: .length(length ?? 0), expectsContinue: expectsContinue)
+    }
+
+    /// `METHOD SP request-target SP HTTP-version`, each part visible ASCII.
+    private static func requestLine(_ line: Bytes) throws(Failure) -> (HTTPMethod, String, HTTPVersion) {
+        guard let firstSpace = line.firstIndex(of: 0x20) else { throw .badRequest }
+        let methodBytes = line[..<firstSpace]
+        let afterMethod = line[(firstSpace + 1)...]
+        guard let secondSpace = afterMethod.firstIndex(of: 0x20) else { throw .badRequest }
+        let uriBytes = afterMethod[..<secondSpace]
+        let versionBytes = afterMethod[(secondSpace + 1)...]
+        let visible = { (b: UInt8) in b > 0x20 && b < 0x7F }
+        guard !methodBytes.isEmpty, !uriBytes.isEmpty, methodBytes.allSatisfy(visible), uriBytes.allSatisfy(visible) else { throw .badRequest }
+        let version: HTTPVersion
+        if versionBytes.elementsEqual("HTTP/1.1".utf8) {
+            version = .http1_1
+        } else if versionBytes.elementsEqual("HTTP/1.0".utf8) {
+            version = .http1_0
+        } else {
+            throw .badRequest
+        }
+        let method: HTTPMethod =
+            switch String(decoding: methodBytes, as: UTF8.self) {
+            case "POST": .POST
+            case "GET": .GET
+            case "PUT": .PUT
+            case "DELETE": .DELETE
+            case "HEAD": .HEAD
+            case "OPTIONS": .OPTIONS
+            case "PATCH": .PATCH
+            case let other: .RAW(value: other)
+            }
+        return (method, String(decoding: uriBytes, as: UTF8.self), version)
+    }
+
+    // MARK: chunks and lines
+
+    /// A line at the front of `buffer`: the length of its content (without CR LF) and where the next
+    /// line starts; nil until the line is complete.
+    private static func line(in buffer: ByteBuffer, limit: Int) throws(Failure) -> (content: Int, next: Int)? {
+        let found: (Int, Int)? = buffer.withUnsafeReadableBytes { raw in
+            guard let lf = raw.prefix(limit + 2).firstIndex(of: 0x0A) else { return nil }
+            return (lf > 0 && raw[lf - 1] == 0x0D ? lf - 1 : lf, lf + 1)
+        }
+        if found == nil && buffer.readableBytes > limit + 1 { throw .badRequest }
+        return found
+    }
+
+    private static func chunkSize(_ line: Bytes) throws(Failure) -> Int {
+        // Chunk extensions (after `;`) are allowed and ignored.
+        let digits = trimmed(line.prefix { $0 != UInt8(ascii: ";") })
+        guard !digits.isEmpty, digits.count <= 8 else { throw .badRequest }
+        var size = 0
+        for b in digits {
+            let v: Int
+            switch b {
+            case 0x30...0x39: v = Int(b - 0x30)
+            case 0x41...0x46: v = Int(b - 0x41 + 10)
+            case 0x61...0x66: v = Int(b - 0x61 + 10)
+            default: throw .badRequest
+            }
+            size = size << 4 | v
+        }
+        return size
+    }
+
+    /// Calls `body` with each comma-separated token of a field value, trimmed.
+    private static func forEachToken(_ value: Bytes, _ body: (Bytes) -> Void) {
+        var rest = value
+        while !rest.isEmpty {
+            let comma = rest.firstIndex(of: UInt8(ascii: ",")) ?? rest.endIndex
+            body(trimmed(rest[..<comma]))
+            rest = comma == rest.endIndex ? rest[rest.endIndex...] : rest[(comma + 1)...]
+        }
+    }
+
+    private static func decimal(_ bytes: some Collection<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 15 else { return nil }
+        var n = 0
+        for b in bytes {
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            n = n * 10 + Int(b - 0x30)
+        }
+        return n
+    }
+
+    private static func trimmed(_ bytes: Bytes) -> Bytes {
+        let isSpace = { (b: UInt8) in b == 0x20 || b == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return bytes[bytes.endIndex...]
+        }
+        return bytes[first...last]
+    }
+
+    static func equalsIgnoringCase(_ bytes: some Collection<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        return lowercase.withUTF8Buffer { expected in
+            zip(bytes, expected).allSatisfy { b, e in (b >= 0x41 && b <= 0x5A ? b | 0x20 : b) == e }
+        }
+    }
+}
+
+/// Bytes of a header section, borrowed from the connection's buffer while it is parsed.
+typealias Bytes = Slice<UnsafeRawBufferPointer>
+
+/// Splits a header section into lines ending in LF or CR LF.
+private struct LineReader {
+    private var rest: Bytes
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        rest = bytes[...]
+    }
+
+    mutating func next() -> Bytes? {
+        guard !rest.isEmpty else { return nil }
+        guard let lf = rest.firstIndex(of: 0x0A) else {
+            defer { rest = rest[rest.endIndex...] }
+            return rest
+        }
+        var line = rest[rest.startIndex..<lf]
+        if line.last == 0x0D { line = line.dropLast() }
+        rest = rest[rest.index(after: lf)...]
+        return line
+    }
+}
