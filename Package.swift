@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "TridentServer",
             dependencies: [
-                "TridentEngine", "DynamoModel",
+                "TridentEngine", "TridentStorage", "DynamoModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

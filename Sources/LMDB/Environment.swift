@@ -16,14 +16,19 @@ public final class Environment: @unchecked Sendable {
         public var mapSize: Int = 1 << 38
         public var maxDatabases: UInt32 = 16
         public var maxReaders: UInt32 = 512
-        /// Skip fsync at commit (tests and benchmarks of non-durable modes only).
+        /// Skip fsync at commit: the caller makes commits durable some other way (a journal) and
+        /// flushes with `sync()`.
         public var noSync: Bool = false
+        /// Write pages in the map itself instead of copying them in with `pwrite` (`MDB_WRITEMAP`):
+        /// far less kernel work per commit. The file then has the map's size (sparse).
+        public var writeMap: Bool = false
 
-        public init(mapSize: Int = 1 << 38, maxDatabases: UInt32 = 16, maxReaders: UInt32 = 512, noSync: Bool = false) {
+        public init(mapSize: Int = 1 << 38, maxDatabases: UInt32 = 16, maxReaders: UInt32 = 512, noSync: Bool = false, writeMap: Bool = false) {
             self.mapSize = mapSize
             self.maxDatabases = maxDatabases
             self.maxReaders = maxReaders
             self.noSync = noSync
+            self.writeMap = writeMap
         }
     }
 
@@ -38,6 +43,7 @@ public final class Environment: @unchecked Sendable {
             try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
             var flags = UInt32(MDB_NOTLS | MDB_NORDAHEAD)
             if options.noSync { flags |= UInt32(MDB_NOSYNC) }
+            if options.writeMap { flags |= UInt32(MDB_WRITEMAP) }
             try check(mdb_env_open(env, path, flags, 0o644), "mdb_env_open \(path)")
             // Readers left behind by a process killed with -9 would otherwise pin old pages forever.
             var dead: Int32 = 0
@@ -82,7 +88,7 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
-    /// Flushes buffers to disk (needed only when opened with `noSync`).
+    /// Flushes every commit made so far to disk (needed only when opened with `noSync`).
     public func sync() throws {
         try check(mdb_env_sync(handle, 1), "mdb_env_sync")
     }

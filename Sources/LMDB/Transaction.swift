@@ -120,4 +120,18 @@ public final class WriteTransaction: Transaction, @unchecked Sendable {
     public func empty(_ database: Database) throws {
         try check(mdb_drop(handle, database.dbi, 0), "mdb_drop")
     }
+
+    /// Opens a named database only if it exists.
+    public func openExistingDatabase(_ name: String) throws -> Database? {
+        var dbi: MDB_dbi = 0
+        let rc = mdb_dbi_open(handle, name, 0, &dbi)
+        if rc == MDB_NOTFOUND { return nil }
+        try check(rc, "mdb_dbi_open \(name)")
+        return Database(dbi: dbi)
+    }
+
+    /// Deletes a named database and everything in it.
+    public func drop(_ database: Database) throws {
+        try check(mdb_drop(handle, database.dbi, 1), "mdb_drop")
+    }
 }

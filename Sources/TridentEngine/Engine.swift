@@ -27,6 +27,8 @@ public final class Engine: Sendable {
         settings.lagMilliseconds = configuration.replicationLagMilliseconds
         settings.maxLogBacklog = configuration.replicationLogBacklog
         settings.trimInterval = configuration.logTrimInterval
+        settings.journalSegmentBytes = configuration.journalSegmentBytes
+        settings.executors = configuration.writerExecutors
         zones = try Zones(
             directory: configuration.dataDirectory, region: configuration.region, durable: configuration.durable, settings: settings, logger: logger)
         tables.load(try zones.read(consistent: true) { try Catalog.tables($0) })

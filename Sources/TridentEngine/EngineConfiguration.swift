@@ -1,3 +1,5 @@
+import TridentStorage
+
 /// How an engine is set up; `trident serve`'s flags map onto it.
 public struct EngineConfiguration: Sendable {
     /// Folder holding one LMDB environment per availability zone.
@@ -21,8 +23,13 @@ public struct EngineConfiguration: Sendable {
     public var replicationLagMilliseconds: Int = 0
     /// Log entries kept for a zone that is away before it must copy the leader's data to catch up.
     public var replicationLogBacklog: UInt64 = 1_000_000
-    /// Seconds between log trims.
+    /// Seconds between checkpoints (each zone's environment flushed) and journal trims.
     public var logTrimInterval: Double = 1
+    /// Size of one journal segment file; the journal is trimmed a whole segment at a time.
+    public var journalSegmentBytes: Int = Journal.defaultSegmentCapacity
+    /// Threads the zones' writers run on — the server passes its event loops, so that on a single
+    /// core one thread does everything; empty: each zone writer gets a thread of its own.
+    public var writerExecutors: [any WriterExecutor] = []
 
     public init(dataDirectory: String, region: String = "us-east-1", clock: Clock = Clock(mode: .system)) {
         self.dataDirectory = dataDirectory

@@ -2,17 +2,34 @@ import Logging
 import NIOCore
 import NIOPosix
 import TridentEngine
+import TridentStorage
 
 /// The listening HTTP/1.1 server: SwiftNIO sockets and event loops, one `HTTPConnection` per client.
 public final class Server: Sendable {
     private let channel: any Channel
-    private let group: MultiThreadedEventLoopGroup
+    /// The event loops, when the server made them (else their owner shuts them down).
+    private let ownedGroup: MultiThreadedEventLoopGroup?
 
     /// The address actually bound (port 0 picks a free port).
     public let localAddress: SocketAddress
 
     public static func start(host: String, port: Int, router: Router, threads: Int = System.coreCount) async throws -> Server {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        do {
+            return try await start(host: host, port: port, router: router, on: group, owned: true)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Serves on event loops the caller made (and shuts down after `stop`): the engine's zone
+    /// writers run on the same loops.
+    public static func start(host: String, port: Int, router: Router, on loops: EventLoops) async throws -> Server {
+        try await start(host: host, port: port, router: router, on: loops.group, owned: false)
+    }
+
+    private static func start(host: String, port: Int, router: Router, on group: MultiThreadedEventLoopGroup, owned: Bool) async throws -> Server {
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
@@ -26,22 +43,46 @@ public final class Server: Sendable {
                 }
                 .bind(host: host, port: port)
                 .get()
-            return Server(channel: channel, group: group)
-        } catch {
-            try? await group.shutdownGracefully()
-            throw error
+            return Server(channel: channel, group: owned ? group : nil)
         }
     }
 
-    private init(channel: any Channel, group: MultiThreadedEventLoopGroup) {
+    private init(channel: any Channel, group: MultiThreadedEventLoopGroup?) {
         self.channel = channel
-        self.group = group
+        self.ownedGroup = group
         self.localAddress = channel.localAddress!
     }
 
-    /// Stops accepting, closes connections and the event loops.
+    /// Stops accepting and closes connections (and the event loops, when the server made them).
     public func stop() async {
         try? await channel.close()
+        try? await ownedGroup?.shutdownGracefully()
+    }
+}
+
+/// The server's event loops, made before the engine so its zone writers can run on them too.
+public final class EventLoops: Sendable {
+    let group: MultiThreadedEventLoopGroup
+
+    public init(threads: Int) {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+    }
+
+    /// One executor per loop, for `EngineConfiguration.writerExecutors`.
+    public var writerExecutors: [any WriterExecutor] {
+        group.makeIterator().map { EventLoopExecutor(loop: $0) }
+    }
+
+    public func shutdown() async {
         try? await group.shutdownGracefully()
+    }
+}
+
+/// A zone writer on an event loop: its groups run between the loop's reads.
+struct EventLoopExecutor: WriterExecutor {
+    let loop: any EventLoop
+
+    func execute(_ work: @escaping @Sendable () -> Void) {
+        loop.execute(work)
     }
 }

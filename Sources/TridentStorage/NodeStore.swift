@@ -1,8 +1,15 @@
 import DynamoModel
+import Foundation
 import LMDB
 
 /// One availability zone's storage: its own LMDB environment holding the catalog, every table's
-/// items, the TTL index and the replication log.
+/// items and the TTL index, and its journal (`Journal`), the log of every entry it applied.
+///
+/// Durability comes from the journal: the environment is written without flushing at each commit
+/// (`MDB_NOSYNC`, with `MDB_WRITEMAP` so a commit copies nothing through the kernel) and flushed by
+/// `checkpoint()` about once a second; at open, journal entries after the environment's recorded
+/// position are replayed. A process killed with -9 loses nothing either way (its writes are in the
+/// page cache); what was acknowledged is also in the journal, fsynced.
 ///
 /// Only the zone's writer thread writes (LMDB allows one writer); reads run on any thread.
 public final class NodeStore: Sendable {
@@ -12,21 +19,66 @@ public final class NodeStore: Sendable {
     let catalog: Database
     let items: Database
     let expiry: Database
-    /// sequence (8 bytes big-endian) → encoded entry. Each zone logs what it applied, so any zone can
-    /// become leader and feed the others.
-    let log: Database
-    /// Zone-local facts, never replicated (none at present; kept so the layout can grow).
+    /// Zone-local facts, never replicated: the position record.
     let local: Database
+    public let journal: Journal
 
-    public init(path: String, zone: String, durable: Bool = true) throws {
+    /// Where the map's size comes from: the data file shows this size (sparse; `du` tells the truth),
+    /// and it bounds what one zone can hold.
+    public static let mapSize = 1 << 36
+
+    static let positionKey = Array("position".utf8)
+
+    public init(path: String, zone: String, durable: Bool = true, journalSegmentBytes: Int = Journal.defaultSegmentCapacity) throws {
         self.zone = zone
         self.path = path
-        environment = try Environment(path: path, options: .init(maxDatabases: 8, noSync: !durable))
-        (catalog, items, expiry, log, local) = try environment.write { txn in
-            (
-                try txn.openDatabase("catalog"), try txn.openDatabase("items"), try txn.openDatabase("expiry"),
-                try txn.openDatabase("log"), try txn.openDatabase("local")
-            )
+        environment = try Environment(path: path, options: .init(mapSize: Self.mapSize, maxDatabases: 8, noSync: true, writeMap: true))
+        (catalog, items, expiry, local) = try environment.write { txn in
+            (try txn.openDatabase("catalog"), try txn.openDatabase("items"), try txn.openDatabase("expiry"), try txn.openDatabase("local"))
+        }
+        try Self.migrateLogDatabase(environment, local: local)
+        let localDatabase = local
+        var applied = try environment.read { txn in try Self.storedPosition(txn, localDatabase) }
+        let (journal, replay) = try Journal.recover(
+            directory: (path as NSString).appendingPathComponent("journal"), after: applied.sequence, segmentCapacity: journalSegmentBytes)
+        self.journal = journal
+        self.durable = durable
+        for batch in stride(from: 0, to: replay.count, by: 10_000) {
+            // Entries the environment had not flushed when the process or machine stopped.
+            let entries = replay[batch..<min(replay.count, batch + 10_000)]
+            try environment.write { txn in
+                for entry in entries {
+                    for op in entry.ops { try apply(op, in: txn) }
+                }
+                try recordPosition(entries.last!.position, in: txn)
+            }
+            applied = entries.last!.position
+        }
+        if journal.last.map({ $0 < applied }) ?? (applied.sequence > 0) {
+            // The environment holds entries its journal does not (a copy of another zone's data):
+            // the journal continues after them.
+            journal.reset(after: applied)
+        }
+        if !replay.isEmpty { try checkpoint() }
+    }
+
+    /// Whether checkpoints and journal appends are flushed to disk.
+    public let durable: Bool
+
+    /// Data directories written before the journal kept the log in LMDB (`log`, sequence → entry);
+    /// its last entry was the position. The position moves to its record, the old log goes.
+    private static func migrateLogDatabase(_ environment: Environment, local: Database) throws {
+        try environment.write { txn in
+            guard let log = try txn.openExistingDatabase("log") else { return }
+            let last = try txn.withCursor(log) { cursor in try cursor.last().map { ($0.key.map { $0 }, Array($0.value)) } }
+            if let (key, value) = last, try txn.get(local, positionKey) == nil {
+                let term = try value.withUnsafeBytes { raw in
+                    var reader = Varint.Reader(raw)
+                    return UInt64(try reader.varint())
+                }
+                try txn.put(local, positionKey, encodePosition(LogPosition(sequence: BigEndian.uint64(key), term: term)))
+            }
+            try txn.drop(log)
         }
     }
 
@@ -66,28 +118,42 @@ public final class NodeStore: Sendable {
         }
     }
 
-    /// Records an entry in this zone's log, in the caller's transaction. The log's last entry is the
-    /// zone's position (trimming always keeps it), so no separate record is rewritten per commit.
-    func appendToLog(_ entry: LogEntry, in txn: WriteTransaction) throws {
-        try txn.put(log, BigEndian.bytes(entry.sequence), entry.encodedOps())
+    /// Records the zone's position (its last applied entry) in the transaction that applied it.
+    func recordPosition(_ position: LogPosition, in txn: WriteTransaction) throws {
+        try txn.put(local, Self.positionKey, Self.encodePosition(position))
+    }
+
+    /// position record: sequence (BE64) ‖ term (BE64).
+    private static func encodePosition(_ position: LogPosition) -> [UInt8] {
+        BigEndian.bytes(position.sequence) + BigEndian.bytes(position.term)
+    }
+
+    static func storedPosition(_ txn: Transaction, _ local: Database) throws -> LogPosition {
+        guard let bytes = try txn.get(local, positionKey), bytes.count == 16 else { return .start }
+        return LogPosition(sequence: BigEndian.uint64(bytes), term: BigEndian.uint64(bytes.dropFirst(8)))
     }
 
     /// The last entry this zone applied (0/0 for none).
     public func position() throws -> LogPosition {
-        try read { reader in try reader.position() }
+        try environment.read { txn in try Self.storedPosition(txn, local) }
     }
 
     /// Entries with sequence numbers after `sequence`, in order, at most `limit` of them.
     public func logEntries(after sequence: UInt64, limit: Int = .max) throws -> [LogEntry] {
-        try read { reader in try reader.logEntries(after: sequence, limit: limit) }
+        try journal.entries(after: sequence, limit: limit)
     }
 
-    /// Forces buffered pages to disk (used when the store runs without per-commit fsync).
-    public func sync() throws {
-        try environment.sync()
+    /// Flushes the environment: every commit made before the call is on disk when it returns, so
+    /// the journal no longer needs the entries up to the position read first.
+    @discardableResult
+    public func checkpoint() throws -> LogPosition {
+        let position = try self.position()
+        if durable { try environment.sync() }
+        return position
     }
 
-    /// Copies this zone's whole environment into an empty directory (catch-up past a trimmed log).
+    /// Copies this zone's whole environment into an empty directory (catch-up past a trimmed log);
+    /// the copy's position record says what it holds, and its journal starts empty.
     public func copy(to directory: String) throws {
         try environment.copy(to: directory)
     }

@@ -50,47 +50,16 @@ public struct StoreReader {
         try transaction.statistics(store.database(db)).entries
     }
 
-    /// The last entry this zone applied: the last entry of its log.
+    /// The last entry this zone applied, as recorded with it.
     public func position() throws -> LogPosition {
-        try transaction.withCursor(store.log) { cursor in
-            guard let last = try cursor.last() else { return .start }
-            var reader = Varint.Reader(last.value)
-            return LogPosition(sequence: BigEndian.uint64(last.key), term: UInt64(try reader.varint()))
-        }
-    }
-
-    /// The term of the logged entry `sequence`, or nil when it is not (or no longer) in the log.
-    public func logTerm(at sequence: UInt64) throws -> UInt64? {
-        try transaction.get(store.log, BigEndian.bytes(sequence)).map { bytes in
-            var reader = Varint.Reader(bytes)
-            return UInt64(try reader.varint())
-        }
-    }
-
-    public func logEntries(after sequence: UInt64, limit: Int = .max) throws -> [LogEntry] {
-        var entries: [LogEntry] = []
-        try transaction.withCursor(store.log) { cursor in
-            var entry = try cursor.seek(atLeast: BigEndian.bytes(sequence &+ 1))
-            while let e = entry, entries.count < limit {
-                entries.append(try LogEntry(sequence: BigEndian.uint64(e.key), encodedOps: e.value))
-                entry = try cursor.next()
-            }
-        }
-        return entries
-    }
-
-    /// The lowest sequence number still in the log, or nil when the log is empty.
-    public func oldestLoggedSequence() throws -> UInt64? {
-        try transaction.withCursor(store.log) { cursor in
-            try cursor.first().map { BigEndian.uint64($0.key) }
-        }
+        try NodeStore.storedPosition(transaction, store.local)
     }
 }
 
 /// The writer's view of one transaction: reads see earlier writes of the transaction, and every
 /// write is applied and recorded as a `StorageOp`, so the same change can be shipped to the other
 /// zones. A task `seal`s its ops into numbered log entries (one per client write; several when a
-/// follower applies a run of shipped entries).
+/// follower applies a run of shipped entries); the writer journals them with the group.
 public struct StoreWriteContext {
     public let reader: StoreReader
     let transaction: WriteTransaction
@@ -102,11 +71,22 @@ public struct StoreWriteContext {
     public private(set) var position: LogPosition
     /// Whether anything changed in the transaction (so a failure must roll the group back).
     public private(set) var touched = false
+    /// Entries sealed by earlier tasks of the same group (not yet in the journal).
+    let groupEntries: [LogEntry]
 
-    init(store: NodeStore, transaction: WriteTransaction, position: LogPosition) {
+    init(store: NodeStore, transaction: WriteTransaction, position: LogPosition, groupEntries: [LogEntry] = []) {
         self.reader = StoreReader(store: store, transaction: transaction)
         self.transaction = transaction
         self.position = position
+        self.groupEntries = groupEntries
+    }
+
+    /// The term under which this zone holds entry `sequence`, or nil when it no longer knows.
+    public func term(at sequence: UInt64) -> UInt64? {
+        if let entry = entries.last(where: { $0.sequence == sequence }) ?? groupEntries.last(where: { $0.sequence == sequence }) {
+            return entry.term
+        }
+        return reader.store.journal.term(at: sequence)
     }
 
     public mutating func apply(_ op: StorageOp) throws {
@@ -127,7 +107,6 @@ public struct StoreWriteContext {
     public mutating func seal(_ at: LogPosition) throws -> LogEntry {
         let entry = LogEntry(sequence: at.sequence, term: at.term, ops: ops)
         touched = true
-        try reader.store.appendToLog(entry, in: transaction)
         ops.removeAll()
         entries.append(entry)
         position = at
@@ -138,21 +117,6 @@ public struct StoreWriteContext {
     public mutating func replay(_ entry: LogEntry) throws {
         for op in entry.ops { try apply(op) }
         try seal(entry.position)
-    }
-
-    /// Drops log entries up to and including `sequence` — never the last one, which records the
-    /// zone's position: a zone-local change, never replicated.
-    public mutating func trimLog(through requested: UInt64) throws {
-        guard position.sequence > 0 else { return }
-        let sequence = min(requested, position.sequence - 1)
-        try transaction.withCursor(reader.store.log) { cursor in
-            var entry = try cursor.first()
-            while let e = entry, BigEndian.uint64(e.key) <= sequence {
-                try cursor.deleteCurrent()
-                entry = try cursor.next()
-            }
-        }
-        touched = true
     }
 
     public mutating func put(_ db: StoreDatabase, _ key: [UInt8], _ value: [UInt8]) throws {

@@ -14,7 +14,8 @@ public protocol WriterTask: AnyObject, Sendable {
     /// write to disk while this zone does. (If the commit then fails, `failed` follows.)
     func willCommit(_ entries: [LogEntry])
 
-    /// The transaction is durable; `entries` are what the task logged (often none or one).
+    /// The transaction is committed and its entries are in the journal, durably; `entries` are what
+    /// the task logged (often none or one).
     func committed(_ entries: [LogEntry])
 
     func failed(_ error: any Error)
@@ -24,14 +25,36 @@ extension WriterTask {
     public func willCommit(_ entries: [LogEntry]) {}
 }
 
-/// The single writer of one zone: a dedicated thread that takes every task queued since its last
-/// commit, runs them in one LMDB transaction and commits once (group commit: one fsync for many
-/// requests). A transaction therefore never meets an `await` or another thread.
+/// Where a zone's writer runs: any executor that runs work in order on one thread — the server's
+/// event loop, so that on one core requests and writes share a thread and nothing waits for the
+/// scheduler to switch between them.
+public protocol WriterExecutor: Sendable {
+    func execute(_ work: @escaping @Sendable () -> Void)
+}
+
+/// The single writer of one zone: on a dedicated thread, or on an executor's thread, it takes
+/// every task queued since its last commit, runs them in one LMDB transaction, writes their entries
+/// to the journal and commits (group commit). A transaction therefore never meets an `await` or
+/// another thread.
+///
+/// Making the group durable is the syncer's job, on its own thread: one fdatasync of the journal
+/// covers every group written since the previous one, and only then are the tasks told
+/// `committed`. Meanwhile the writer is already running the next group.
 public final class ZoneWriter: Sendable {
     public let store: NodeStore
     private let queue = BlockingQueue<any WriterTask>()
     private let committedPosition: Mutex<LogPosition>
     private let finished = DispatchSemaphore(value: 0)
+    private let syncer: JournalSyncer?
+    private let executor: (any WriterExecutor)?
+    /// On an executor: the tasks waiting for the next group, and whether a run is scheduled.
+    private let inbox = Mutex(Inbox())
+
+    private struct Inbox {
+        var tasks: [any WriterTask] = []
+        var scheduled = false
+        var closed = false
+    }
 
     /// A task threw after changing something: the transaction must be rolled back.
     private struct Poisoned: Error {
@@ -42,30 +65,76 @@ public final class ZoneWriter: Sendable {
     /// A task left ops it did not seal: a programming error, never committed.
     public struct UnsealedChanges: Error {}
 
-    public init(store: NodeStore) throws {
+    /// A writer on its own thread, or on `executor` when given.
+    public init(store: NodeStore, executor: (any WriterExecutor)? = nil) throws {
         self.store = store
+        self.executor = executor
         committedPosition = Mutex(try store.position())
+        syncer = store.durable ? JournalSyncer(journal: store.journal, name: "trident-journal-\(store.zone)") : nil
+        guard executor == nil else { return }
         let thread = Thread { [self] in loop() }
         thread.name = "trident-writer-\(store.zone)"
         thread.stackSize = 4 << 20
         thread.start()
     }
 
-    /// The last entry this zone has committed.
+    /// The last entry this zone has committed (applied; durable shortly after).
     public var position: LogPosition { committedPosition.withLock { $0 } }
 
     /// The writer has shut down: tasks submitted afterwards fail with this.
     public struct Stopped: Error {}
 
     public func submit(_ task: any WriterTask) {
-        if !queue.append(task) { task.failed(Stopped()) }
+        guard let executor else {
+            if !queue.append(task) { task.failed(Stopped()) }
+            return
+        }
+        let (accepted, schedule) = inbox.withLock { inbox -> (Bool, Bool) in
+            guard !inbox.closed else { return (false, false) }
+            inbox.tasks.append(task)
+            defer { inbox.scheduled = true }
+            return (true, !inbox.scheduled)
+        }
+        if !accepted { return task.failed(Stopped()) }
+        if schedule { executor.execute { [self] in runScheduled() } }
     }
 
-    /// Stops after the queued tasks are done. Safe to call more than once.
+    /// Stops after the queued tasks are done. Safe to call more than once; never from the executor.
     public func shutdown() {
-        queue.close()
+        if executor != nil {
+            let idle = inbox.withLock { inbox in
+                defer { inbox.closed = true }
+                return !inbox.closed && !inbox.scheduled
+            }
+            if idle {
+                syncer?.shutdown()
+                finished.signal()
+            }
+        } else {
+            queue.close()
+        }
         finished.wait()
         finished.signal()
+    }
+
+    /// One group on the executor; the tasks that arrived meanwhile wait for another turn, so the
+    /// executor's other work (reading requests) runs in between.
+    private func runScheduled() {
+        let tasks = inbox.withLock { inbox in
+            defer { inbox.tasks.removeAll(keepingCapacity: true) }
+            return inbox.tasks
+        }
+        if !tasks.isEmpty { process(tasks) }
+        let (again, stopped) = inbox.withLock { inbox in
+            inbox.scheduled = !inbox.tasks.isEmpty
+            return (inbox.scheduled, inbox.closed && inbox.tasks.isEmpty)
+        }
+        if again {
+            executor?.execute { [self] in runScheduled() }
+        } else if stopped {
+            syncer?.shutdown()
+            finished.signal()
+        }
     }
 
     private func loop() {
@@ -74,6 +143,7 @@ public final class ZoneWriter: Sendable {
             if tasks.isEmpty { break }
             process(tasks)
         }
+        syncer?.shutdown()
         finished.signal()
     }
 
@@ -81,26 +151,30 @@ public final class ZoneWriter: Sendable {
         var pending = tasks
         while !pending.isEmpty {
             let start = position
+            var mark: Journal.Mark?
             do {
                 let (outcomes, end) = try store.write { txn in
                     let (outcomes, end) = try runGroup(pending, from: start, in: txn)
                     for (task, outcome) in zip(pending, outcomes) {
                         if case let .success(entries) = outcome { task.willCommit(entries) }
                     }
+                    if end != start {
+                        try store.recordPosition(end, in: txn)
+                        // Journaled before the commit: a crash between the two replays the entries,
+                        // never leaves the environment ahead of its journal.
+                        mark = try store.journal.append(outcomes.flatMap { (try? $0.get()) ?? [] })
+                    }
                     return (outcomes, end)
                 }
                 committedPosition.withLock { $0 = end }
-                for (task, outcome) in zip(pending, outcomes) {
-                    switch outcome {
-                    case let .success(entries): task.committed(entries)
-                    case let .failure(error): task.failed(error)
-                    }
-                }
+                let group = JournalSyncer.Group(tasks: pending, outcomes: outcomes)
+                if let syncer { syncer.submit(group) } else { group.complete(nil) }
                 pending = []
             } catch let poisoned as Poisoned {
                 pending[poisoned.index].failed(poisoned.error)
                 pending.remove(at: poisoned.index)
             } catch {
+                if let mark { store.journal.rollBack(to: mark) }
                 for task in pending { task.failed(error) }
                 pending = []
             }
@@ -113,12 +187,14 @@ public final class ZoneWriter: Sendable {
         var position = start
         var outcomes: [Result<[LogEntry], any Error>] = []
         outcomes.reserveCapacity(tasks.count)
+        var sealed: [LogEntry] = []
         for (index, task) in tasks.enumerated() {
-            var context = StoreWriteContext(store: store, transaction: txn, position: position)
+            var context = StoreWriteContext(store: store, transaction: txn, position: position, groupEntries: sealed)
             do {
                 try task.run(&context)
                 guard context.ops.isEmpty else { throw UnsealedChanges() }
                 position = context.position
+                sealed.append(contentsOf: context.entries)
                 outcomes.append(.success(context.entries))
             } catch {
                 guard !context.touched else { throw Poisoned(index: index, error: error) }

@@ -72,12 +72,14 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
 
+        let loops = EventLoops(threads: CPUs.allowed)
         if nullBackend {
-            let server = try await Server.start(host: host, port: port, router: Router(nullBackendRegion: region), threads: CPUs.allowed)
+            let server = try await Server.start(host: host, port: port, router: Router(nullBackendRegion: region), on: loops)
             print("Trident null backend listening on http://\(server.localAddress.ipAddress ?? host):\(server.localAddress.port ?? port)")
             fflush(nil)
             await Shutdown.wait(for: [SIGINT, SIGTERM])
             await server.stop()
+            await loops.shutdown()
             return
         }
         let directory: String
@@ -94,13 +96,14 @@ struct Serve: AsyncParsableCommand {
         configuration.capacityMode = capacity
         configuration.zoneCount = zones
         configuration.replicationLagMilliseconds = replicationLagMs
+        configuration.writerExecutors = loops.writerExecutors
         let engine = try Engine(configuration: configuration, logger: logger)
         for file in seed {
             let summary = try await Seed.load(path: file, into: engine)
             logger.info("seed \(file): created \(summary.created), left alone \(summary.skipped)")
         }
         let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost))
-        let server = try await Server.start(host: host, port: port, router: router, threads: CPUs.allowed)
+        let server = try await Server.start(host: host, port: port, router: router, on: loops)
 
         let address = server.localAddress
         let shownHost = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? host
@@ -113,7 +116,9 @@ struct Serve: AsyncParsableCommand {
         await Shutdown.wait(for: [SIGINT, SIGTERM])
         logger.info("shutting down")
         await server.stop()
+        // The zone writers run on the loops: they finish their queued writes before the loops stop.
         engine.shutdown()
+        await loops.shutdown()
         if inMemory { try? FileManager.default.removeItem(atPath: directory) }
     }
 }

@@ -63,6 +63,7 @@ struct ReplicationTests {
         let h = try EngineHarness { c in
             c.replicationLogBacklog = 10
             c.logTrimInterval = 0.02
+            c.journalSegmentBytes = 1024
         }
         try h.createTable("rep")
         try control(h, .stop, "us-east-1c")
@@ -70,6 +71,7 @@ struct ReplicationTests {
         Thread.sleep(forTimeInterval: 0.2)  // let the trimmer drop what zone c would need
         try control(h, .start, "us-east-1c")
         #expect(try settledDigests(h).count == 1)
+        #expect(h.engine.zones.copiesMade.load(ordering: .relaxed) == 1)
         try control(h, .stop, "us-east-1a")
         try control(h, .stop, "us-east-1b")
         // Zone c alone now: its copy must hold everything for eventual reads.

@@ -1,4 +1,4 @@
-// The zone writer: group commit numbers every write in order and logs it in the same transaction,
+// The zone writer: group commit numbers every write in order and journals it with its transaction,
 // a task that fails before writing fails alone, and one that fails after writing is rolled back
 // while the rest of its group is retried and committed.
 import DynamoModel
@@ -9,7 +9,7 @@ import Testing
 @testable import TridentStorage
 
 final class RecordingTask: WriterTask, @unchecked Sendable {
-    enum Behaviour { case write, failBeforeWriting, failAfterWriting, trim(UInt64) }
+    enum Behaviour { case write, failBeforeWriting, failAfterWriting }
     let key: [UInt8]
     let behaviour: Behaviour
     let done = DispatchSemaphore(value: 0)
@@ -28,7 +28,6 @@ final class RecordingTask: WriterTask, @unchecked Sendable {
         runs += 1
         switch behaviour {
         case .failBeforeWriting: throw Refused()
-        case let .trim(through): return try context.trimLog(through: through)
         default: break
         }
         try context.put(.items, key, [1, 2, 3])
@@ -66,12 +65,63 @@ struct ZoneWriterTests {
         let logged = try store.logEntries(after: 0)
         #expect(logged.map(\.sequence) == Array(1...200))
         #expect(logged[5] == LogEntry(sequence: 6, term: 7, ops: [.put(.items, key: [0, 5], value: [1, 2, 3])]))
-        let trim = RecordingTask(key: [], behaviour: .trim(150))
-        writer.submit(trim)
-        trim.done.wait()
+        #expect(try store.logEntries(after: 150, limit: 3).map(\.sequence) == [151, 152, 153])
+        #expect(store.journal.term(at: 151) == 7 && store.journal.oldestSequence == 1)
         writer.shutdown()
-        #expect(try store.logEntries(after: 0).first?.sequence == 151)
-        #expect(try store.read { try $0.logTerm(at: 151) } == 7)
+    }
+
+    /// What a crash leaves behind: entries journaled but never applied to the environment (killed
+    /// between the two, or the environment's pages not flushed yet). Opening the zone replays them.
+    @Test func openingReplaysWhatTheEnvironmentLacks() throws {
+        let dir = NSTemporaryDirectory() + "trident-storage-test-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/us-east-1a"
+        do {
+            // (No writer thread here: it could outlive the scope and keep the environment open.)
+            let store = try NodeStore(path: path, zone: "us-east-1a", durable: false)
+            let first = LogEntry(sequence: 1, term: 7, ops: [.put(.items, key: [1], value: [1, 2, 3])])
+            try store.write { txn in
+                try store.apply(first.ops[0], in: txn)
+                try store.recordPosition(first.position, in: txn)
+                try store.journal.append([first])
+            }
+            try store.journal.append([
+                LogEntry(sequence: 2, term: 7, ops: [.put(.items, key: [2], value: [9])]),
+                LogEntry(sequence: 3, term: 7, ops: [.delete(.items, key: [1])]),
+            ])
+        }
+        let reopened = try NodeStore(path: path, zone: "us-east-1a", durable: false)
+        #expect(try reopened.position() == LogPosition(sequence: 3, term: 7))
+        #expect(try reopened.read { try [$0.value(.items, [1]), $0.value(.items, [2])] } == [nil, [9]])
+        let writer = try ZoneWriter(store: reopened)
+        let next = RecordingTask(key: [4])
+        writer.submit(next)
+        next.done.wait()
+        writer.shutdown()
+        #expect(next.entry?.sequence == 4)
+    }
+
+    /// On an executor (the server's event loop), a writer groups, numbers and isolates failures the
+    /// same way, and shutting down waits for what was queued.
+    @Test func aWriterOnAnExecutorCommitsInGroups() throws {
+        struct QueueExecutor: WriterExecutor {
+            let queue = DispatchQueue(label: "test-executor")
+            func execute(_ work: @escaping @Sendable () -> Void) { queue.async(execute: work) }
+        }
+        let (store, dir) = try temporaryStore()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let writer = try ZoneWriter(store: store, executor: QueueExecutor())
+        let tasks = (0..<100).map { RecordingTask(key: [UInt8($0)], behaviour: $0 == 50 ? .failAfterWriting : .write) }
+        for task in tasks { writer.submit(task) }
+        writer.shutdown()
+        for task in tasks { task.done.wait() }
+        #expect(tasks.compactMap { $0.entry?.sequence } == Array(1...99))
+        #expect(tasks[50].error is RecordingTask.Refused)
+        #expect(try store.position().sequence == 99)
+        let late = RecordingTask(key: [200])
+        writer.submit(late)
+        late.done.wait()
+        #expect(late.error is ZoneWriter.Stopped)
     }
 
     @Test func failuresStayIsolated() throws {

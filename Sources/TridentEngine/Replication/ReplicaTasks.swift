@@ -96,7 +96,7 @@ final class ReplicaTask: WriterTask, @unchecked Sendable {
         guard let entry else { return try fill(&context, from: source, upTo: UInt64.max) }
         if entry.sequence <= context.position.sequence {
             // Already here (filled from the log earlier) — if it is the same entry, not a deposed leader's.
-            applied = try context.reader.logTerm(at: entry.sequence) == entry.term
+            applied = context.term(at: entry.sequence) == entry.term
         } else if entry.term == term {
             try fill(&context, from: source, upTo: entry.sequence - 1)
             try context.replay(entry)
@@ -139,7 +139,7 @@ final class ReplicaTask: WriterTask, @unchecked Sendable {
 }
 
 /// Runs a closure on a zone's writer thread between groups: a barrier (nothing written) or a
-/// zone-local change such as trimming the log.
+/// zone-local change.
 final class LocalTask: WriterTask, @unchecked Sendable {
     private let body: (inout StoreWriteContext) throws -> Void
     private let done: @Sendable (Bool) -> Void

@@ -30,16 +30,22 @@ final class Zones: Sendable {
     private let delayLines: [DelayLine]
     /// Serializes zone changes (stop/start/isolate/heal, copies) with one another.
     private let control = DispatchQueue(label: "trident-zone-control")
-    private let lastTrim = Mutex<UInt64>(0)
     private let stopMaintenance = DispatchSemaphore(value: 0)
     private let maintenanceDone = DispatchSemaphore(value: 0)
     private let stopped = Mutex(false)
+    private let journalSegmentBytes: Int
+    private let executors: [any WriterExecutor]
+    /// Zones brought back by copying the leader's data (tests check the copy path ran).
+    let copiesMade = Atomic<Int>(0)
 
     struct Settings: Sendable {
         var count = 3
         var lagMilliseconds = 0
         var maxLogBacklog: UInt64 = 1_000_000
         var trimInterval: Double = 1
+        var journalSegmentBytes = Journal.defaultSegmentCapacity
+        /// Threads the zone writers run on (zone i on `executors[i % count]`); empty: a thread each.
+        var executors: [any WriterExecutor] = []
     }
 
     init(directory: String, region: String, durable: Bool, settings: Settings, logger: Logger) throws {
@@ -49,10 +55,15 @@ final class Zones: Sendable {
         self.durable = durable
         self.logger = logger
         maxLogBacklog = settings.maxLogBacklog
+        journalSegmentBytes = settings.journalSegmentBytes
+        executors = settings.executors
         var opened: [Member] = []
-        for name in names {
-            let store = try NodeStore(path: (directory as NSString).appendingPathComponent(name), zone: name, durable: durable)
-            opened.append(Member(store: store, writer: try ZoneWriter(store: store)))
+        for (index, name) in names.enumerated() {
+            let store = try NodeStore(
+                path: (directory as NSString).appendingPathComponent(name), zone: name, durable: durable,
+                journalSegmentBytes: settings.journalSegmentBytes)
+            let executor = executors.isEmpty ? nil : executors[index % executors.count]
+            opened.append(Member(store: store, writer: try ZoneWriter(store: store, executor: executor)))
         }
         let positions = opened.map(\.writer.position)
         let leader = positions.indices.max { positions[$0] < positions[$1] }!
@@ -62,7 +73,7 @@ final class Zones: Sendable {
         try recoverFollowers()
         let interval = settings.trimInterval
         let thread = Thread { [self] in maintenanceLoop(interval: interval) }
-        thread.name = "trident-log-trim"
+        thread.name = "trident-checkpoint"
         thread.start()
     }
 
@@ -77,7 +88,11 @@ final class Zones: Sendable {
         }
         for line in delayLines { line.close() }
         control.sync {}
-        for member in members.withLock({ $0 }) { member.writer.shutdown() }
+        for member in members.withLock({ $0 }) {
+            member.writer.shutdown()
+            // A clean stop leaves nothing to replay at the next start.
+            _ = try? member.store.checkpoint()
+        }
     }
 
     // MARK: reads and writes
@@ -317,11 +332,11 @@ final class Zones: Sendable {
     }
 
     private func catchUpPlan(zone position: LogPosition, leader: NodeStore, mustResync: Bool) -> ClusterState.CatchUp {
-        let facts = try? leader.read { reader in
-            (try reader.position(), try reader.logTerm(at: position.sequence), try reader.oldestLoggedSequence())
-        }
-        guard let (leaderPosition, termAtZone, oldest) = facts else { return .copy }
-        return ClusterState.catchUp(zone: position, leader: leaderPosition, termAtZone: termAtZone, oldestLogged: oldest, mustResync: mustResync)
+        guard let leaderPosition = try? leader.position() else { return .copy }
+        return ClusterState.catchUp(
+            zone: position, leader: leaderPosition, termAtZone: leader.journal.term(at: position.sequence),
+            oldestLogged: leader.journal.oldestSequence,
+            mustResync: mustResync)
     }
 
     /// Replaces a zone's environment with a copy of the leader's, then replays what came after.
@@ -340,19 +355,26 @@ final class Zones: Sendable {
             try leaderStore.copy(to: fresh)
             try fm.moveItem(atPath: path, toPath: retired)
             try fm.moveItem(atPath: fresh, toPath: path)
-            let store = try NodeStore(path: path, zone: names[zone], durable: durable)
-            let writer = try ZoneWriter(store: store)
+            let store = try NodeStore(path: path, zone: names[zone], durable: durable, journalSegmentBytes: journalSegmentBytes)
+            let writer = try ZoneWriter(store: store, executor: executor(of: zone))
             members.withLock { $0[zone] = Member(store: store, writer: writer) }
             // The old environment stays mapped until its last reader lets go; its files can go now.
             try? fm.removeItem(atPath: retired)
             state.withLock { $0.zones[zone].mustResync = false }
             logger.info("zone \(names[zone]) copied the leader's data at sequence \(writer.position.sequence)")
+            copiesMade.add(1, ordering: .relaxed)
             writer.submit(ReplicaTask(entry: nil, zone: zone, zones: self))
         } catch {
             logger.error("zone \(names[zone]) could not copy the leader's data: \(error)")
-            if let writer = try? ZoneWriter(store: old.store) { members.withLock { $0[zone] = Member(store: old.store, writer: writer) } }
+            if let writer = try? ZoneWriter(store: old.store, executor: executor(of: zone)) {
+                members.withLock { $0[zone] = Member(store: old.store, writer: writer) }
+            }
             state.withLock { $0.zones[zone].state = .down }
         }
+    }
+
+    private func executor(of zone: Int) -> (any WriterExecutor)? {
+        executors.isEmpty ? nil : executors[zone % executors.count]
     }
 
     /// Waits until `writer` has finished what it is doing now.
@@ -402,24 +424,33 @@ final class Zones: Sendable {
         }
     }
 
-    // MARK: log trimming
+    // MARK: checkpoints and journal trimming
 
-    /// Drops log entries every zone has applied (keeping the last, so a zone can prove it is in
-    /// step), or past the backlog limit when a zone has been away too long (it will copy instead).
+    /// Each interval: flushes every zone's environment (a checkpoint), then drops journal segments
+    /// that no zone needs any more — applied by every zone (keeping the last, so a zone can prove it is
+    /// in step) or past the backlog limit when a zone has been away too long (it will copy instead),
+    /// and flushed in this zone's environment, so its own recovery does not need them either.
     private func maintenanceLoop(interval: Double) {
         while stopMaintenance.wait(timeout: .now() + interval) == .timedOut {
-            let writers = members.withLock { $0.map(\.writer) }
-            let positions = writers.map(\.position.sequence)
-            guard let lowest = positions.min(), let highest = positions.max() else { continue }
-            var through = lowest > 0 ? lowest - 1 : 0
-            if highest - lowest > maxLogBacklog { through = highest - maxLogBacklog }
-            guard through > lastTrim.withLock({ $0 }) else { continue }
-            lastTrim.withLock { $0 = through }
-            for writer in writers {
-                writer.submit(LocalTask({ context in try context.trimLog(through: through) }, done: { _ in }))
-            }
+            maintain()
         }
         maintenanceDone.signal()
+    }
+
+    private func maintain() {
+        let members = members.withLock { $0 }
+        let positions = members.map(\.writer.position.sequence)
+        guard let lowest = positions.min(), let highest = positions.max() else { return }
+        var through = lowest > 0 ? lowest - 1 : 0
+        if highest - lowest > maxLogBacklog { through = highest - maxLogBacklog }
+        for member in members {
+            do {
+                let flushed = try member.store.checkpoint()
+                member.store.journal.trim(through: min(through, flushed.sequence))
+            } catch {
+                logger.error("zone \(member.store.zone): checkpoint failed: \(error)")
+            }
+        }
     }
 }
 

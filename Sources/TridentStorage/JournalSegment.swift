@@ -1,0 +1,148 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One file of a zone's journal: the records of consecutive entries of one term, appended with
+/// `pwrite` and read through a read-only shared mapping (which sees the appended bytes at once).
+/// Named `<first sequence>-<term>.log`, both as 20 decimal digits, so a listing sorts in log order
+/// and tells each entry's term without reading it.
+final class JournalSegment: @unchecked Sendable {
+    let path: String
+    let first: UInt64
+    let term: UInt64
+    let fd: Int32
+    private let map: UnsafeRawPointer
+    let size: Int
+
+    static func fileName(first: UInt64, term: UInt64) -> String {
+        func digits(_ n: UInt64) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, 20 - s.count)) + s
+        }
+        return "\(digits(first))-\(digits(term)).log"
+    }
+
+    /// `(first, term)` from a segment's file name, or nil for any other file.
+    static func parse(fileName: String) -> (first: UInt64, term: UInt64)? {
+        guard fileName.hasSuffix(".log") else { return nil }
+        let parts = fileName.dropLast(4).split(separator: "-")
+        guard parts.count == 2, let first = UInt64(parts[0]), let term = UInt64(parts[1]) else { return nil }
+        return (first, term)
+    }
+
+    struct IOError: Error, CustomStringConvertible {
+        let operation: String
+        let path: String
+        let code: Int32
+        var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
+    }
+
+    /// Opens an existing segment file.
+    init(path: String, first: UInt64, term: UInt64) throws {
+        self.path = path
+        self.first = first
+        self.term = term
+        fd = open(path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { throw IOError(operation: "open", path: path, code: errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw IOError(operation: "fstat", path: path, code: code)
+        }
+        size = Int(info.st_size)
+        guard size > 0, let mapped = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
+            let code = errno
+            close(fd)
+            throw IOError(operation: "mmap", path: path, code: code)
+        }
+        map = UnsafeRawPointer(mapped)
+    }
+
+    /// Creates a segment of at least `capacity` bytes, reusing `spare` (an old segment's file) when
+    /// given: overwriting blocks a file already has makes each fdatasync cheaper than growing one.
+    static func create(directory: String, first: UInt64, term: UInt64, capacity: Int, spare: String?) throws -> JournalSegment {
+        let path = (directory as NSString).appendingPathComponent(fileName(first: first, term: term))
+        if let spare, rename(spare, path) == 0 {
+            let reused = try JournalSegment(path: path, first: first, term: term)
+            if reused.size >= capacity { return reused }
+            // Too small for this record: start over with a new file.
+            unlink(path)
+        }
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw IOError(operation: "create", path: path, code: errno) }
+        defer { close(fd) }
+        #if os(Linux)
+            let rc = posix_fallocate(fd, 0, off_t(capacity))
+            guard rc == 0 else { throw IOError(operation: "fallocate", path: path, code: rc) }
+        #else
+            guard ftruncate(fd, off_t(capacity)) == 0 else { throw IOError(operation: "ftruncate", path: path, code: errno) }
+        #endif
+        return try JournalSegment(path: path, first: first, term: term)
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: map), size)
+        close(fd)
+    }
+
+    func write(_ bytes: [UInt8], at offset: Int) throws {
+        precondition(offset + bytes.count <= size, "journal record beyond its segment")
+        var written = 0
+        try bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + written, raw.count - written, off_t(offset + written))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw IOError(operation: "write", path: path, code: errno)
+                }
+                written += n
+            }
+        }
+    }
+
+    func sync() throws {
+        #if os(Linux)
+            guard fdatasync(fd) == 0 else { throw IOError(operation: "fdatasync", path: path, code: errno) }
+        #else
+            guard fsync(fd) == 0 else { throw IOError(operation: "fsync", path: path, code: errno) }
+        #endif
+    }
+
+    /// The bytes `[0, end)`, borrowed from the mapping: valid while the segment lives.
+    func bytes(upTo end: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: map, count: min(end, size))
+    }
+
+    /// Visits the intact records from offset 0 in order while `visit` returns true; stops at the
+    /// first record that is torn, stale (not `expected` next, or from an earlier generation than the
+    /// one before it) or absent. Returns where the intact part ends.
+    @discardableResult
+    func scan(upTo end: Int, minimumGeneration: UInt32 = 0, _ visit: (JournalRecord.Header, UnsafeRawBufferPointer) throws -> Bool) rethrows -> (
+        end: Int, last: UInt64?, generation: UInt32
+    ) {
+        let all = bytes(upTo: end)
+        var offset = 0
+        var expected = first
+        var generation = minimumGeneration
+        var last: UInt64?
+        while let header = JournalRecord.header(UnsafeRawBufferPointer(rebasing: all[offset...])),
+            header.sequence == expected, header.generation >= generation,
+            offset + JournalRecord.headerSize + header.length <= all.count
+        {
+            let opsStart = offset + JournalRecord.headerSize
+            let ops = UnsafeRawBufferPointer(rebasing: all[opsStart..<(opsStart + header.length)])
+            guard JournalRecord.isIntact(header, ops: ops) else { break }
+            guard try visit(header, ops) else { break }
+            offset = opsStart + header.length
+            generation = header.generation
+            last = header.sequence
+            expected += 1
+        }
+        return (offset, last, generation)
+    }
+}
