@@ -14,6 +14,9 @@ public protocol WriterTask: AnyObject, Sendable {
     /// write to disk while this zone does. (If the commit then fails, `failed` follows.)
     func willCommit(_ entries: [LogEntry])
 
+    /// The transaction is committed: readers of this zone see it (durable soon after).
+    func applied(_ entries: [LogEntry])
+
     /// The transaction is committed and its entries are in the journal, durably; `entries` are what
     /// the task logged (often none or one).
     func committed(_ entries: [LogEntry])
@@ -23,6 +26,7 @@ public protocol WriterTask: AnyObject, Sendable {
 
 extension WriterTask {
     public func willCommit(_ entries: [LogEntry]) {}
+    public func applied(_ entries: [LogEntry]) {}
 }
 
 /// Where a zone's writer runs: any executor that runs work in order on one thread — the server's
@@ -167,6 +171,9 @@ public final class ZoneWriter: Sendable {
                     return (outcomes, end)
                 }
                 committedPosition.withLock { $0 = end }
+                for (task, outcome) in zip(pending, outcomes) {
+                    if case let .success(entries) = outcome { task.applied(entries) }
+                }
                 let group = JournalSyncer.Group(tasks: pending, outcomes: outcomes)
                 if let syncer { syncer.submit(group) } else { group.complete(nil) }
                 pending = []

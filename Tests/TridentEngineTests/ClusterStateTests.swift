@@ -75,49 +75,81 @@ struct ClusterStateTests {
 }
 
 struct QuorumTrackerTests {
-    @Test func acknowledgesWhenTheLeaderAndEverySynchronousFollowerHaveIt() {
+    @Test func twoDurableCopiesAndEveryZoneApplied() {
         var t = QuorumTracker(synchronous: 2, delayed: 0)
         #expect(t.decide() == .waiting)
-        #expect(t.confirm(synchronous: true) == .waiting)
-        #expect(t.confirm(synchronous: true) == .waiting)
-        #expect(t.confirmLeader() == .acknowledge)
-        #expect(t.confirm(synchronous: true) == .waiting)
-        // Followers may finish before or after the leader's own commit.
-        var u = QuorumTracker(synchronous: 1, delayed: 0)
-        #expect(u.confirmLeader() == .waiting)
-        #expect(u.confirm(synchronous: true) == .acknowledge)
+        #expect(t.leaderAppliedIt() == .waiting)
+        #expect(t.followerApplied(synchronous: true) == .waiting)
+        #expect(t.leaderDurable() == .waiting)
+        #expect(t.followerDurable() == .waiting)
+        // Two copies are durable, but one zone would still answer an eventual read without it.
+        #expect(t.followerApplied(synchronous: true) == .acknowledge)
+        #expect(t.followerDurable() == .waiting)
     }
 
-    @Test func followersFinishingBeforeTheLeaderIsNotAFailure() {
+    @Test func theThirdFlushIsNotWaitedFor() {
         var t = QuorumTracker(synchronous: 2, delayed: 0)
-        #expect(t.confirm(synchronous: true) == .waiting)
-        #expect(t.confirm(synchronous: true) == .waiting)
+        #expect(t.leaderAppliedIt() == .waiting)
+        #expect(t.followerApplied(synchronous: true) == .waiting)
+        #expect(t.followerApplied(synchronous: true) == .waiting)
+        #expect(t.followerDurable() == .waiting)
+        #expect(t.followerDurable() == .acknowledge)
+        // The leader's own flush may come last.
+        #expect(t.leaderDurable() == .waiting)
+    }
+
+    @Test func followersFinishingBeforeTheLeaderAppliesIsNotEnough() {
+        var t = QuorumTracker(synchronous: 2, delayed: 0)
+        for _ in 0..<2 {
+            #expect(t.followerApplied(synchronous: true) == .waiting)
+            #expect(t.followerDurable() == .waiting)
+        }
         #expect(t.decide() == .waiting)
-        #expect(t.confirmLeader() == .acknowledge)
+        #expect(t.leaderAppliedIt() == .acknowledge)
     }
 
     @Test func aStoppedSynchronousFollowerLeavesTheOther() {
         var t = QuorumTracker(synchronous: 2, delayed: 0)
-        #expect(t.confirmLeader() == .waiting)
-        #expect(t.confirm(synchronous: true) == .waiting)
-        #expect(t.reject(synchronous: true) == .acknowledge)
+        #expect(t.leaderAppliedIt() == .waiting)
+        #expect(t.leaderDurable() == .waiting)
+        #expect(t.followerApplied(synchronous: true) == .waiting)
+        #expect(t.followerDurable() == .waiting)
+        #expect(t.followerDropped(synchronous: true, applied: false) == .acknowledge)
     }
 
-    @Test func aDelayedCopyCanStillMakeTheQuorum() {
+    @Test func aDelayedCopyCountsOnlyForDurability() {
         var t = QuorumTracker(synchronous: 1, delayed: 1)
-        #expect(t.confirmLeader() == .waiting)
-        #expect(t.reject(synchronous: true) == .waiting)
-        #expect(t.confirm(synchronous: false) == .acknowledge)
+        #expect(t.leaderAppliedIt() == .waiting)
+        #expect(t.leaderDurable() == .waiting)
+        #expect(t.followerDropped(synchronous: true, applied: false) == .waiting)
+        #expect(t.followerDurable() == .acknowledge)
+        var u = QuorumTracker(synchronous: 1, delayed: 1)
+        #expect(u.leaderAppliedIt() == .waiting)
+        #expect(u.leaderDurable() == .waiting)
+        // The delayed zone's copy is durable, but the synchronous one has not applied it yet.
+        #expect(u.followerDurable() == .waiting)
+        #expect(u.followerApplied(synchronous: true) == .acknowledge)
     }
 
-    @Test func noFollowerMeansFailure() {
+    @Test func withoutTwoPossibleCopiesTheWriteFails() {
         var t = QuorumTracker(synchronous: 1, delayed: 1)
-        #expect(t.reject(synchronous: true) == .waiting)
-        #expect(t.reject(synchronous: false) == .fail)
+        #expect(t.followerDropped(synchronous: true, applied: false) == .waiting)
+        #expect(t.followerDropped(synchronous: false, applied: false) == .fail)
         var none = QuorumTracker(synchronous: 0, delayed: 0)
         #expect(none.decide() == .fail)
         var single = QuorumTracker.leaderOnly()
         #expect(single.decide() == .waiting)
-        #expect(single.confirmLeader() == .acknowledge)
+        #expect(single.leaderAppliedIt() == .waiting)
+        #expect(single.leaderDurable() == .acknowledge)
+    }
+
+    @Test func aFailedLeaderFailsTheWriteOnce() {
+        var t = QuorumTracker(synchronous: 2, delayed: 0)
+        #expect(t.followerApplied(synchronous: true) == .waiting)
+        #expect(t.followerDurable() == .waiting)
+        #expect(t.leaderFailed() == .fail)
+        #expect(t.followerApplied(synchronous: true) == .waiting)
+        #expect(t.followerDurable() == .waiting)
+        #expect(t.leaderAppliedIt() == .waiting)
     }
 }

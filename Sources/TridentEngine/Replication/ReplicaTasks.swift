@@ -37,21 +37,27 @@ final class LeaderWriteTask<Output: Sendable>: WriterTask, @unchecked Sendable {
             entry, from: zone, acknowledge: { completion(.success(output)) }, fail: { completion(.failure(DynamoError.unavailable)) })
     }
 
+    func applied(_ entries: [LogEntry]) {
+        pending?.leaderApplied()
+    }
+
     func committed(_ entries: [LogEntry]) {
         guard let output else { return }
         if let pending {
-            pending.confirmLeader()
+            pending.leaderDurable()
         } else {
             completion(.success(output))
         }
     }
 
     func failed(_ error: any Error) {
-        if pending != nil {
-            // Shipped, then the leader's own commit failed: its followers may be ahead of it now.
+        if let pending {
+            // Shipped, then the leader's own commit or flush failed: its followers may be ahead of it now.
             zones.leaderFailed(zone)
+            pending.leaderFailed()
+        } else {
+            completion(.failure(error))
         }
-        completion(.failure(error))
     }
 }
 
@@ -117,18 +123,27 @@ final class ReplicaTask: WriterTask, @unchecked Sendable {
         for entry in missing { try context.replay(entry) }
     }
 
+    /// Set once the commit that applied the shipped entry is done.
+    private var visible = false
+
+    func applied(_ entries: [LogEntry]) {
+        guard applied else { return }
+        visible = true
+        acknowledgement?.followerApplied(synchronous: synchronous)
+    }
+
     func committed(_ entries: [LogEntry]) {
         if applied {
-            acknowledgement?.confirm(synchronous: synchronous)
+            acknowledgement?.followerDurable()
         } else {
-            acknowledgement?.reject(synchronous: synchronous)
+            acknowledgement?.followerDropped(synchronous: synchronous, applied: false)
         }
         onDone?(true)
         if entry == nil || !applied { zones.followerProgressed(zone) }
     }
 
     func failed(_ error: any Error) {
-        acknowledgement?.reject(synchronous: synchronous)
+        acknowledgement?.followerDropped(synchronous: synchronous, applied: visible)
         onDone?(false)
         if error is LogTrimmed {
             zones.followerNeedsCopy(zone)

@@ -139,7 +139,7 @@ final class Zones: Sendable {
     // MARK: replication
 
     /// Ships a leader entry (about to commit) to the followers; the write resolves at its quorum,
-    /// which includes the leader's own commit (`confirmLeader` on the returned acknowledgement).
+    /// which counts the leader's own copy (reported on the returned acknowledgement).
     @discardableResult
     func replicate(_ entry: LogEntry, from zone: Int, acknowledge: @escaping @Sendable () -> Void, fail: @escaping @Sendable () -> Void)
         -> PendingAcknowledgement
