@@ -5,7 +5,7 @@ let package = Package(
     name: "Trident",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "trident", targets: ["trident"]),
+        .executable(name: "trident", targets: ["trident"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.70.0"),
@@ -74,3 +74,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Release builds skip the run-time exclusivity checks (about 1.5% of a GetItem's time); debug
+// builds, which run the tests, keep them, so a violation is still caught.
+for target in package.targets where target.type != .system && target.type != .test {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+}

@@ -160,18 +160,19 @@ public struct JSONReader {
     private mutating func parseString() throws(Failure) -> String {
         position += 1
         let start = position
-        // Fast path: no escapes, so the bytes between the quotes are the string.
-        while position < buffer.count {
+        // Fast path: no escapes, so the bytes between the quotes are the string (and ASCII needs no
+        // UTF-8 validation).
+        position = ByteScan.firstSpecial(in: buffer, from: position)
+        if position < buffer.count {
             let b = buffer[position]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: buffer[start..<position])
                 position += 1
+                if ByteScan.isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
                 guard let s = String(validating: slice, as: UTF8.self) else { throw failure("invalid UTF-8") }
                 return s
             }
-            if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw failure("control character in string") }
-            position += 1
         }
         var bytes = Array(UnsafeBufferPointer(rebasing: buffer[start..<position]))
         while position < buffer.count {

@@ -124,10 +124,11 @@ public struct JSONWriter: Sendable {
     private mutating func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         var runStart = 0
-        for i in 0..<utf8.count {
-            let b = utf8[i]
-            guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+        while true {
+            let i = ByteScan.firstSpecial(in: utf8, from: runStart)
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+            guard i < utf8.count else { break }
+            let b = utf8[i]
             runStart = i + 1
             switch b {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
@@ -139,7 +140,6 @@ public struct JSONWriter: Sendable {
                 bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)]])
             }
         }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -171,15 +172,11 @@ struct HTTPRequestFramer {
             // Resume a little before where the last search stopped: the blank line may straddle it.
             var i = max(0, scanned - 3)
             let n = min(raw.count, Self.maxHeaderBytes + 1)
-            while i < n {
-                guard raw[i] == 0x0A else {
-                    i += 1
-                    continue
-                }
+            while i < n, let lf = Self.find(0x0A, in: raw[i..<n]) {
                 // A line ends here; the section ends if the next line is empty (LF or CR LF).
-                if i + 1 < raw.count && raw[i + 1] == 0x0A { return i + 2 }
-                if i + 2 < raw.count && raw[i + 1] == 0x0D && raw[i + 2] == 0x0A { return i + 3 }
-                i += 1
+                if lf + 1 < raw.count && raw[lf + 1] == 0x0A { return lf + 2 }
+                if lf + 2 < raw.count && raw[lf + 1] == 0x0D && raw[lf + 2] == 0x0A { return lf + 3 }
+                i = lf + 1
             }
             return nil
         }
@@ -213,7 +210,7 @@ struct HTTPRequestFramer {
         var sawTransferEncoding = false
         var expectsContinue = false
         while let line = lines.next(), !line.isEmpty {
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else { throw .badRequest }
+            guard let colon = find(UInt8(ascii: ":"), in: line), colon > line.startIndex else { throw .badRequest }
             let name = line[line.startIndex..<colon]
             // No whitespace inside a field name, and no obsolete line folding (RFC 9112 §5).
             guard !name.contains(where: { $0 == 0x20 || $0 == 0x09 }) else { throw .badRequest }
@@ -230,7 +227,7 @@ struct HTTPRequestFramer {
                 chunked = false
                 forEachToken(value) { chunked = equalsIgnoringCase($0, "chunked") }
             case 12 where equalsIgnoringCase(name, "x-amz-target"):
-                request.target = String(decoding: value, as: UTF8.self)
+                request.target = string(value)
             case 12 where equalsIgnoringCase(name, "content-type"):
                 request.contentType = Array(value)
             case 10 where equalsIgnoringCase(name, "connection"):
@@ -254,10 +251,10 @@ struct HTTPRequestFramer {
 
     /// `METHOD SP request-target SP HTTP-version`, each part visible ASCII.
     private static func requestLine(_ line: Bytes) throws(Failure) -> (HTTPMethod, String, HTTPVersion) {
-        guard let firstSpace = line.firstIndex(of: 0x20) else { throw .badRequest }
+        guard let firstSpace = find(0x20, in: line) else { throw .badRequest }
         let methodBytes = line[..<firstSpace]
         let afterMethod = line[(firstSpace + 1)...]
-        guard let secondSpace = afterMethod.firstIndex(of: 0x20) else { throw .badRequest }
+        guard let secondSpace = find(0x20, in: afterMethod) else { throw .badRequest }
         let uriBytes = afterMethod[..<secondSpace]
         let versionBytes = afterMethod[(secondSpace + 1)...]
         let visible = { (b: UInt8) in b > 0x20 && b < 0x7F }
@@ -271,7 +268,7 @@ struct HTTPRequestFramer {
             throw .badRequest
         }
         let method: HTTPMethod =
-            switch String(decoding: methodBytes, as: UTF8.self) {
+            switch string(methodBytes) {
             case "POST": .POST
             case "GET": .GET
             case "PUT": .PUT
@@ -281,7 +278,7 @@ struct HTTPRequestFramer {
             case "PATCH": .PATCH
             case let other: .RAW(value: other)
             }
-        return (method, String(decoding: uriBytes, as: UTF8.self), version)
+        return (method, string(uriBytes), version)
     }
 
     // MARK: chunks and lines
@@ -313,6 +310,17 @@ struct HTTPRequestFramer {
             size = size << 4 | v
         }
         return size
+    }
+
+    /// The index of the first `byte` in `bytes` (memchr: header lines are scanned for every request).
+    static func find(_ byte: UInt8, in bytes: Bytes) -> Int? {
+        guard !bytes.isEmpty, let base = bytes.base.baseAddress else { return nil }
+        guard let hit = memchr(base + bytes.startIndex, Int32(byte), bytes.count) else { return nil }
+        return UnsafeRawPointer(hit) - base
+    }
+
+    private static func string(_ bytes: Bytes) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes).bindMemory(to: UInt8.self), as: UTF8.self)
     }
 
     /// Calls `body` with each comma-separated token of a field value, trimmed.
@@ -364,7 +372,7 @@ private struct LineReader {
 
     mutating func next() -> Bytes? {
         guard !rest.isEmpty else { return nil }
-        guard let lf = rest.firstIndex(of: 0x0A) else {
+        guard let lf = HTTPRequestFramer.find(0x0A, in: rest) else {
             defer { rest = rest[rest.endIndex...] }
             return rest
         }

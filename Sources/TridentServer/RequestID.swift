@@ -18,11 +18,13 @@ final class RequestIDGenerator: Sendable {
     func write(into buffer: inout ByteBuffer) {
         var n = counter.wrappingAdd(1, ordering: .relaxed).newValue
         buffer.writeBytes(prefix)
-        buffer.writeRepeatingByte(0, count: Self.suffixLength)
-        let end = buffer.writerIndex
-        for i in 1...Self.suffixLength {
-            buffer.setInteger(Self.alphabet[Int(n % 36)], at: end - i)
-            n /= 36
+        var suffix: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &suffix) { digits in
+            for i in stride(from: Self.suffixLength - 1, through: 0, by: -1) {
+                digits[i] = Self.alphabet[Int(n % 36)]
+                n /= 36
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: digits[..<Self.suffixLength]))
         }
     }
 

@@ -37,6 +37,25 @@ struct JSONTests {
         #expect(try JSONReader.parse(w.bytes) != .null)
     }
 
+    /// Escapes are found wherever they fall in the eight-byte steps of the scan, and UTF-8 beyond
+    /// ASCII (whose bytes are all 0x80 or more) passes through untouched.
+    @Test func writerEscapesAtEveryOffset() throws {
+        for length in 0..<40 {
+            for position in 0..<max(1, length) {
+                for special in ["\"", "\\", "\n", "\u{1F}", "é"] {
+                    var text = String(repeating: "a", count: length)
+                    if length > 0 {
+                        let index = text.index(text.startIndex, offsetBy: position)
+                        text.replaceSubrange(index...index, with: special)
+                    }
+                    var w = JSONWriter()
+                    w.string(text)
+                    #expect(try JSONReader.parse(w.bytes) == .string(text), "\(text.debugDescription)")
+                }
+            }
+        }
+    }
+
     @Test func attributeValuesRoundTripThroughJSON() throws {
         var w = JSONWriter()
         w.item(ItemEncodingTests.sample)

@@ -13,6 +13,19 @@ struct HTTPTests {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         #expect(CRC32.checksum(Array(#"{"__type":"com.amazon.coral.service#UnknownOperationException"}"#.utf8)) == 1_368_724_161)
         #expect(CRC32.checksum(Array(#"{"__type":"com.amazon.coral.service#SerializationException"}"#.utf8)) == 3_948_637_019)
+        // Against the bit-at-a-time definition, for every length around the sixteen-byte steps.
+        func reference(_ bytes: [UInt8]) -> UInt32 {
+            var crc: UInt32 = 0xFFFF_FFFF
+            for b in bytes {
+                crc ^= UInt32(b)
+                for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            }
+            return ~crc
+        }
+        for n in 0..<70 {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 151 &+ 7) }
+            #expect(CRC32.checksum(bytes) == reference(bytes), "length \(n)")
+        }
     }
 
     @Test func errorsRenderWithDynamoDBsEnvelope() {
