@@ -17,10 +17,12 @@ extension ItemEncoding {
     private static func writeJSON(_ bytes: UnsafeRawBufferPointer, to w: inout JSONWriter, measuring: Bool) throws -> Int {
         var reader = Varint.Reader(bytes)
         guard try reader.byte() == formatVersion else { throw Varint.Corrupt("unknown item format") }
-        var sink = Sink(writer: w, measuring: measuring)
+        // The writer moves into the sink and back (a copy would make its next append copy the buffer).
+        var sink = Sink(writer: JSONWriter(capacity: 0), measuring: measuring)
+        swap(&sink.writer, &w)
+        defer { swap(&sink.writer, &w) }
         let size = try sink.map(&reader, depth: 0, nested: false)
         guard reader.isAtEnd else { throw Varint.Corrupt("trailing bytes") }
-        w = sink.writer
         return size
     }
 

@@ -84,6 +84,8 @@ public struct JSONReader {
             position += 1
             return JSONObject(members)
         }
+        // One allocation for the small objects requests are made of, instead of growing 1, 2, 4.
+        members.reserveCapacity(6)
         while true {
             skipWhitespace()
             guard position < buffer.count, buffer[position] == UInt8(ascii: "\"") else { throw failure("expected a member name") }

@@ -34,17 +34,41 @@ public enum KeyEncoding {
         }
     }
 
-    public static func partitionDigest(_ value: AttributeValue) -> [UInt8] {
-        MD5.digest(valueBytes(value))
+    /// How many bytes `valueBytes` gives (for the key size limits), without making them.
+    public static func valueByteCount(_ value: AttributeValue) -> Int {
+        switch value {
+        case let .string(s): s.utf8.count
+        case let .binary(b): b.count
+        case let .number(n): n.description.utf8.count
+        default: 0
+        }
     }
 
-    /// The whole storage key of an item with this partition (and, for composite keys, sort) value.
-    public static func itemKey(partition: AttributeValue, sort: AttributeValue?) -> [UInt8] {
-        var key = partitionDigest(partition)
-        if let sort {
-            key.reserveCapacity(digestLength + 24)
-            key.append(contentsOf: storedSortPart(sort))
+    public static func partitionDigest(_ value: AttributeValue) -> [UInt8] {
+        var digest: [UInt8] = []
+        appendPartitionDigest(value, to: &digest)
+        return digest
+    }
+
+    static func appendPartitionDigest(_ value: AttributeValue, to key: inout [UInt8]) {
+        if case let .string(s) = value {
+            MD5.digest(s.utf8, appendingTo: &key)
+        } else {
+            MD5.digest(valueBytes(value), appendingTo: &key)
         }
+    }
+
+    /// The whole storage key of an item with this partition (and, for composite keys, sort) value,
+    /// after `prefix` (a table number) when given.
+    public static func itemKey(partition: AttributeValue, sort: AttributeValue?, prefix: UInt32? = nil) -> [UInt8] {
+        let sortPart = sort.map(storedSortPart)
+        var key: [UInt8] = []
+        key.reserveCapacity(4 + digestLength + (sortPart?.count ?? 0))
+        if let prefix {
+            for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: prefix >> UInt32(shift))) }
+        }
+        appendPartitionDigest(partition, to: &key)
+        if let sortPart { key.append(contentsOf: sortPart) }
         return key
     }
 

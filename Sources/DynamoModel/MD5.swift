@@ -22,6 +22,15 @@ enum MD5 {
     ]
 
     static func digest<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        digest(input, appendingTo: &out)
+        return out
+    }
+
+    /// Appends the 16-byte digest of `input` to `out` (a storage key being built, without a
+    /// separate array for the digest).
+    static func digest<Bytes: Collection<UInt8>>(_ input: Bytes, appendingTo out: inout [UInt8]) {
         // Padded message: the input, 0x80, zeros to 56 mod 64, then the bit length (little-endian).
         let length = input.count
         let padded = (length + 8) / 64 * 64 + 64
@@ -31,11 +40,11 @@ enum MD5 {
             for i in (length + 1)..<padded { message[i] = 0 }
             let bitLength = UInt64(length) &* 8
             for i in 0..<8 { message[padded - 8 + i] = UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i))) }
-            return digest(padded: UnsafeBufferPointer(message))
+            digest(padded: UnsafeBufferPointer(message), appendingTo: &out)
         }
     }
 
-    private static func digest(padded message: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    private static func digest(padded message: UnsafeBufferPointer<UInt8>, appendingTo out: inout [UInt8]) {
         var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { words in
             constants.withUnsafeBufferPointer { k in
@@ -69,10 +78,8 @@ enum MD5 {
                 }
             }
         }
-        var out = [UInt8](repeating: 0, count: 16)
-        for (n, word) in [a0, b0, c0, d0].enumerated() {
-            for i in 0..<4 { out[n * 4 + i] = UInt8(truncatingIfNeeded: word >> (8 * UInt32(i))) }
+        for word in [a0, b0, c0, d0] {
+            for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: word >> (8 * UInt32(i)))) }
         }
-        return out
     }
 }

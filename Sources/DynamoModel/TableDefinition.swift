@@ -25,15 +25,16 @@ public struct KeyElement: Sendable, Hashable {
 
 /// A table's primary key: a partition (HASH) key and an optional sort (RANGE) key.
 public struct KeySchema: Sendable, Hashable {
-    public var partition: KeyElement
-    public var sort: KeyElement?
+    public let partition: KeyElement
+    public let sort: KeyElement?
+    /// The partition key, then the sort key when there is one (kept: every item request walks it).
+    public let elements: [KeyElement]
 
     public init(partition: KeyElement, sort: KeyElement? = nil) {
         self.partition = partition
         self.sort = sort
+        elements = [partition] + (sort.map { [$0] } ?? [])
     }
-
-    public var elements: [KeyElement] { [partition] + (sort.map { [$0] } ?? []) }
 
     public func isKey(_ name: String) -> Bool {
         name == partition.name || name == sort?.name

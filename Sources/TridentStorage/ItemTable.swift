@@ -5,8 +5,9 @@ import DynamoModel
 /// index exact, in the same transaction.
 public enum ItemTable {
     public static func storageKey(table: UInt32, itemKey: [UInt8]) -> [UInt8] {
-        var key = BigEndian.bytes(table)
+        var key: [UInt8] = []
         key.reserveCapacity(4 + itemKey.count)
+        for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: table >> UInt32(shift))) }
         key.append(contentsOf: itemKey)
         return key
     }

@@ -107,10 +107,10 @@ public final class Journal: Sendable {
                 break
             }
             var failure: (any Error)?
-            let result = segment.scan(upTo: segment.size, minimumGeneration: generation) { header, ops in
+            let result = segment.scan(upTo: segment.size, minimumGeneration: generation) { header, ops, hash in
                 guard header.sequence > applied else { return true }
                 do {
-                    replay.append(try LogEntry(sequence: header.sequence, encodedOps: ops))
+                    replay.append(try LogEntry(sequence: header.sequence, encodedOps: ops, hash: hash))
                 } catch {
                     failure = error
                     return false
@@ -194,11 +194,11 @@ public final class Journal: Sendable {
             let segment = segments[index]
             let upTo = index == segments.count - 1 ? end : segment.size
             var failure: (any Error)?
-            segment.scan(upTo: upTo) { header, ops in
+            segment.scan(upTo: upTo) { header, ops, hash in
                 guard header.sequence > sequence else { return true }
                 guard header.sequence <= last.sequence, out.count < limit else { return false }
                 do {
-                    out.append(try LogEntry(sequence: header.sequence, encodedOps: ops))
+                    out.append(try LogEntry(sequence: header.sequence, encodedOps: ops, hash: hash))
                 } catch {
                     failure = error
                     return false
@@ -220,42 +220,32 @@ public final class Journal: Sendable {
         try state.withLock { s in
             let mark = Mark(segments: s.segments.count, end: s.end, last: s.last)
             do {
-                var pending: [UInt8] = []
-                var pendingStart = s.end
                 for entry in entries {
                     if let last = s.last, entry.sequence != last.sequence + 1 {
                         throw Damaged(description: "journal \(directory): entry \(entry.sequence) does not follow \(last.sequence)")
                     }
-                    var record: [UInt8] = []
-                    JournalRecord.append(entry, generation: generation, to: &record)
-                    if s.end + pending.count == 0, let empty = s.segments.last, empty.first != entry.sequence {
+                    let size = JournalRecord.size(of: entry)
+                    if s.end == 0, let empty = s.segments.last, empty.first != entry.sequence {
                         // An empty segment opened for another sequence (after a reset or recovery): replace it.
                         unlink(empty.path)
                         s.segments.removeLast()
                         s.unsynced.removeAll { $0 === empty }
                     }
-                    let needsSegment =
-                        s.segments.isEmpty || s.segments.last!.term != entry.term
-                        || (s.end + pending.count + record.count > s.segments.last!.size && s.end + pending.count > 0)
-                    if needsSegment {
-                        if !pending.isEmpty { try s.segments.last!.write(pending, at: pendingStart) }
-                        let spare = s.spares.popLast()
+                    if s.segments.isEmpty || s.segments.last!.term != entry.term || (s.end + size > s.segments.last!.size && s.end > 0) {
                         let segment = try JournalSegment.create(
-                            directory: directory, first: entry.sequence, term: entry.term, capacity: max(segmentCapacity, record.count), spare: spare)
+                            directory: directory, first: entry.sequence, term: entry.term, capacity: max(segmentCapacity, size),
+                            spare: s.spares.popLast())
                         s.segments.append(segment)
                         s.unsynced.append(segment)
                         s.directoryChanged = true
                         s.end = 0
-                        pending = []
-                        pendingStart = 0
                     } else if s.unsynced.last !== s.segments.last {
                         s.unsynced.append(s.segments.last!)
                     }
-                    pending.append(contentsOf: record)
-                    s.end = pendingStart + pending.count
+                    s.segments.last!.write(entry, generation: generation, at: s.end)
+                    s.end += size
                     s.last = entry.position
                 }
-                if !pending.isEmpty { try s.segments.last!.write(pending, at: pendingStart) }
                 return mark
             } catch {
                 Self.rollBack(&s, to: mark)
@@ -273,8 +263,7 @@ public final class Journal: Sendable {
         if mark.segments > 0 && mark.segments <= s.segments.count {
             // Zeroed, so the records a recovery reads there can never be these forgotten ones.
             let segment = s.segments[mark.segments - 1]
-            let written = mark.segments == s.segments.count ? s.end : segment.size
-            if written > mark.end { try? segment.write([UInt8](repeating: 0, count: written - mark.end), at: mark.end) }
+            segment.erase(from: mark.end, to: mark.segments == s.segments.count ? s.end : segment.size)
         }
         for segment in s.segments[mark.segments...] { unlink(segment.path) }
         s.segments.removeSubrange(mark.segments...)

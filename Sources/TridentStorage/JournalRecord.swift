@@ -6,24 +6,22 @@
 ///
 /// `gen` counts journal openings: a record left behind by an earlier run (a torn tail after a power
 /// loss, or the old contents of a recycled segment) never follows a newer one. `checksum` covers
-/// gen, sequence and ops. A zero `len` ends the written part of a segment. Frozen: journals
-/// outlive the process that wrote them.
+/// sequence, ops and gen: a hash of sequence and ops (made once per entry, whichever zones journal
+/// it) finished with gen. A zero `len` ends the written part of a segment. Frozen: journals outlive
+/// the process that wrote them.
 enum JournalRecord {
     static let headerSize = 24
 
-    /// Appends `entry` encoded as one record.
-    static func append(_ entry: LogEntry, generation: UInt32, to out: inout [UInt8]) {
-        let ops = entry.encodedOps()
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: headerSize))
-        out.append(contentsOf: ops)
-        out.withUnsafeMutableBytes { raw in
-            raw.storeBytes(of: UInt32(ops.count).littleEndian, toByteOffset: start, as: UInt32.self)
-            raw.storeBytes(of: generation.littleEndian, toByteOffset: start + 4, as: UInt32.self)
-            raw.storeBytes(of: entry.sequence.littleEndian, toByteOffset: start + 16, as: UInt64.self)
-            let sum = checksum(generation: generation, sequence: entry.sequence, ops: UnsafeRawBufferPointer(rebasing: raw[(start + headerSize)...]))
-            raw.storeBytes(of: sum.littleEndian, toByteOffset: start + 8, as: UInt64.self)
-        }
+    static func size(of entry: LogEntry) -> Int { headerSize + entry.encoded.bytes.count }
+
+    /// Writes `entry` as one record at `destination` (exactly `size(of:)` bytes).
+    static func write(_ entry: LogEntry, generation: UInt32, to destination: UnsafeMutableRawPointer) {
+        let ops = entry.encoded.bytes
+        destination.storeBytes(of: UInt32(ops.count).littleEndian, toByteOffset: 0, as: UInt32.self)
+        destination.storeBytes(of: generation.littleEndian, toByteOffset: 4, as: UInt32.self)
+        destination.storeBytes(of: finish(entry.encoded.hash, generation: generation).littleEndian, toByteOffset: 8, as: UInt64.self)
+        destination.storeBytes(of: entry.sequence.littleEndian, toByteOffset: 16, as: UInt64.self)
+        ops.withUnsafeBytes { (destination + headerSize).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
     }
 
     struct Header {
@@ -44,20 +42,34 @@ enum JournalRecord {
             sequence: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
     }
 
-    static func isIntact(_ header: Header, ops: UnsafeRawBufferPointer) -> Bool {
-        ops.count == header.length && checksum(generation: header.generation, sequence: header.sequence, ops: ops) == header.checksum
+    /// The ops hash of an intact record (nil when torn or stale-looking).
+    static func verifiedHash(_ header: Header, ops: UnsafeRawBufferPointer) -> UInt64? {
+        guard ops.count == header.length else { return nil }
+        let hash = opsHash(sequence: header.sequence, ops: ops)
+        return finish(hash, generation: header.generation) == header.checksum ? hash : nil
+    }
+
+    private static let p1: UInt64 = 0x9E37_79B1_85EB_CA87
+    private static let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+    @inline(__always)
+    private static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        let m = (h ^ (word &* p2)).rotatedLeft(by: 31) &* p1
+        return m ^ (m >> 29)
+    }
+
+    /// The checksum stored in a record: the ops hash finished with the journal's generation.
+    static func finish(_ hash: UInt64, generation: UInt32) -> UInt64 {
+        var h = mix(hash, UInt64(generation) &+ p1)
+        h ^= h >> 33
+        h = h &* p2
+        return h ^ (h >> 29)
     }
 
     /// A 64-bit hash eight bytes at a time (multiply, rotate, xor-fold): it only has to catch torn and
     /// stale writes, not an adversary, and it runs over every byte a recovering zone reads.
-    static func checksum(generation: UInt32, sequence: UInt64, ops: UnsafeRawBufferPointer) -> UInt64 {
-        let p1: UInt64 = 0x9E37_79B1_85EB_CA87
-        let p2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-        func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
-            let m = (h ^ (word &* p2)).rotatedLeft(by: 31) &* p1
-            return m ^ (m >> 29)
-        }
-        var h = mix(UInt64(generation) &+ p1, sequence)
+    static func opsHash(sequence: UInt64, ops: UnsafeRawBufferPointer) -> UInt64 {
+        var h = mix(p1, sequence)
         h = mix(h, UInt64(ops.count))
         var i = 0
         while i + 8 <= ops.count {
@@ -71,10 +83,7 @@ enum JournalRecord {
             shift += 8
             i += 1
         }
-        h = mix(h, tail)
-        h ^= h >> 33
-        h = h &* p2
-        return h ^ (h >> 29)
+        return mix(h, tail)
     }
 }
 

@@ -6,8 +6,9 @@ import Foundation
     import Darwin
 #endif
 
-/// One file of a zone's journal: the records of consecutive entries of one term, appended with
-/// `pwrite` and read through a read-only shared mapping (which sees the appended bytes at once).
+/// One file of a zone's journal: the records of consecutive entries of one term, written and read
+/// through a shared mapping of the whole (preallocated) file — an append is a copy into memory, no
+/// system call; fdatasync writes the dirtied pages.
 /// Named `<first sequence>-<term>.log`, both as 20 decimal digits, so a listing sorts in log order
 /// and tells each entry's term without reading it.
 final class JournalSegment: @unchecked Sendable {
@@ -15,7 +16,7 @@ final class JournalSegment: @unchecked Sendable {
     let first: UInt64
     let term: UInt64
     let fd: Int32
-    private let map: UnsafeRawPointer
+    private let map: UnsafeMutableRawPointer
     let size: Int
 
     static func fileName(first: UInt64, term: UInt64) -> String {
@@ -55,12 +56,12 @@ final class JournalSegment: @unchecked Sendable {
             throw IOError(operation: "fstat", path: path, code: code)
         }
         size = Int(info.st_size)
-        guard size > 0, let mapped = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
+        guard size > 0, let mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
             let code = errno
             close(fd)
             throw IOError(operation: "mmap", path: path, code: code)
         }
-        map = UnsafeRawPointer(mapped)
+        map = mapped
     }
 
     /// Creates a segment of at least `capacity` bytes, reusing `spare` (an old segment's file) when
@@ -86,23 +87,20 @@ final class JournalSegment: @unchecked Sendable {
     }
 
     deinit {
-        munmap(UnsafeMutableRawPointer(mutating: map), size)
+        munmap(map, size)
         close(fd)
     }
 
-    func write(_ bytes: [UInt8], at offset: Int) throws {
-        precondition(offset + bytes.count <= size, "journal record beyond its segment")
-        var written = 0
-        try bytes.withUnsafeBytes { raw in
-            while written < raw.count {
-                let n = pwrite(fd, raw.baseAddress! + written, raw.count - written, off_t(offset + written))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw IOError(operation: "write", path: path, code: errno)
-                }
-                written += n
-            }
-        }
+    /// Writes `entry` as a record at `offset` (the caller checked it fits).
+    func write(_ entry: LogEntry, generation: UInt32, at offset: Int) {
+        precondition(offset + JournalRecord.size(of: entry) <= size, "journal record beyond its segment")
+        JournalRecord.write(entry, generation: generation, to: map + offset)
+    }
+
+    /// Zeroes `[from, to)`: forgotten records a recovery must never find.
+    func erase(from: Int, to: Int) {
+        guard to > from else { return }
+        (map + from).initializeMemory(as: UInt8.self, repeating: 0, count: min(to, size) - from)
     }
 
     func sync() throws {
@@ -115,16 +113,18 @@ final class JournalSegment: @unchecked Sendable {
 
     /// The bytes `[0, end)`, borrowed from the mapping: valid while the segment lives.
     func bytes(upTo end: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: map, count: min(end, size))
+        UnsafeRawBufferPointer(start: UnsafeRawPointer(map), count: min(end, size))
     }
 
-    /// Visits the intact records from offset 0 in order while `visit` returns true; stops at the
-    /// first record that is torn, stale (not `expected` next, or from an earlier generation than the
-    /// one before it) or absent. Returns where the intact part ends.
+    /// Visits the intact records from offset 0 in order (header, ops, ops hash) while `visit` returns
+    /// true; stops at the first record that is torn, stale (not `expected` next, or from an earlier
+    /// generation than the one before it) or absent. Returns where the intact part ends.
     @discardableResult
-    func scan(upTo end: Int, minimumGeneration: UInt32 = 0, _ visit: (JournalRecord.Header, UnsafeRawBufferPointer) throws -> Bool) rethrows -> (
-        end: Int, last: UInt64?, generation: UInt32
-    ) {
+    func scan(upTo end: Int, minimumGeneration: UInt32 = 0, _ visit: (JournalRecord.Header, UnsafeRawBufferPointer, UInt64) throws -> Bool) rethrows
+        -> (
+            end: Int, last: UInt64?, generation: UInt32
+        )
+    {
         let all = bytes(upTo: end)
         var offset = 0
         var expected = first
@@ -136,8 +136,8 @@ final class JournalSegment: @unchecked Sendable {
         {
             let opsStart = offset + JournalRecord.headerSize
             let ops = UnsafeRawBufferPointer(rebasing: all[opsStart..<(opsStart + header.length)])
-            guard JournalRecord.isIntact(header, ops: ops) else { break }
-            guard try visit(header, ops) else { break }
+            guard let hash = JournalRecord.verifiedHash(header, ops: ops) else { break }
+            guard try visit(header, ops, hash) else { break }
             offset = opsStart + header.length
             generation = header.generation
             last = header.sequence

@@ -7,9 +7,36 @@ import DynamoModel
 ///          │ [put only] varint value length │ value
 ///
 /// Frozen: logs outlive the process that wrote them.
+/// An entry's ops as encoded, and the hash of sequence and ops that its journal records' checksums
+/// are finished from.
+struct EncodedOps: Sendable {
+    let bytes: [UInt8]
+    let hash: UInt64
+
+    init(sequence: UInt64, term: UInt64, ops: [StorageOp]) {
+        bytes = LogEntry.encode(term: term, ops: ops)
+        hash = bytes.withUnsafeBytes { JournalRecord.opsHash(sequence: sequence, ops: $0) }
+    }
+
+    init(bytes: [UInt8], hash: UInt64) {
+        self.bytes = bytes
+        self.hash = hash
+    }
+}
+
 extension LogEntry {
-    func encodedOps() -> [UInt8] {
+    func encodedOps() -> [UInt8] { encoded.bytes }
+
+    static func encode(term: UInt64, ops: [StorageOp]) -> [UInt8] {
         var out: [UInt8] = []
+        out.reserveCapacity(
+            8
+                + ops.reduce(0) { total, op in
+                    switch op {
+                    case let .put(_, key, value): total + 12 + key.count + value.count
+                    case let .delete(_, key), let .deletePrefix(_, key): total + 8 + key.count
+                    }
+                })
         Varint.write(Int(term), into: &out)
         Varint.write(ops.count, into: &out)
         for op in ops {
@@ -32,7 +59,8 @@ extension LogEntry {
         return out
     }
 
-    init(sequence: UInt64, encodedOps bytes: UnsafeRawBufferPointer) throws {
+    /// Decodes a journal record's ops; `hash` is the record's ops hash (already verified).
+    init(sequence: UInt64, encodedOps bytes: UnsafeRawBufferPointer, hash: UInt64) throws {
         var reader = Varint.Reader(bytes)
         let term = UInt64(try reader.varint())
         let count = try reader.count()
@@ -49,6 +77,6 @@ extension LogEntry {
             default: throw Varint.Corrupt("unknown log op")
             }
         }
-        self.init(sequence: sequence, term: term, ops: ops)
+        self.init(sequence: sequence, term: term, ops: ops, encoded: EncodedOps(bytes: Array(bytes), hash: hash))
     }
 }

@@ -25,14 +25,29 @@ public struct LogEntry: Sendable, Equatable {
     public let sequence: UInt64
     public let term: UInt64
     public let ops: [StorageOp]
+    /// The ops in the replication encoding, with their hash: made once, where the entry is made,
+    /// and copied as they are into the journal of every zone that applies the entry.
+    let encoded: EncodedOps
 
     public init(sequence: UInt64, term: UInt64, ops: [StorageOp]) {
         self.sequence = sequence
         self.term = term
         self.ops = ops
+        encoded = EncodedOps(sequence: sequence, term: term, ops: ops)
+    }
+
+    init(sequence: UInt64, term: UInt64, ops: [StorageOp], encoded: EncodedOps) {
+        self.sequence = sequence
+        self.term = term
+        self.ops = ops
+        self.encoded = encoded
     }
 
     public var position: LogPosition { LogPosition(sequence: sequence, term: term) }
+
+    public static func == (a: LogEntry, b: LogEntry) -> Bool {
+        a.sequence == b.sequence && a.term == b.term && a.ops == b.ops
+    }
 }
 
 /// Where a zone's log ends: its last applied entry's sequence number and term (0/0 for none).

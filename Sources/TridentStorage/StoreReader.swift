@@ -113,10 +113,13 @@ public struct StoreWriteContext {
         return entry
     }
 
-    /// Applies a shipped entry and logs it under its own position.
+    /// Applies a shipped entry and logs it as it is (its encoding is journaled unchanged).
     public mutating func replay(_ entry: LogEntry) throws {
         for op in entry.ops { try apply(op) }
-        try seal(entry.position)
+        ops.removeAll()
+        touched = true
+        entries.append(entry)
+        position = entry.position
     }
 
     public mutating func put(_ db: StoreDatabase, _ key: [UInt8], _ value: [UInt8]) throws {

@@ -36,10 +36,9 @@ struct JournalTests {
             #expect(try journal.entries(after: 17, limit: 5) == Array(written[17..<22]))
             #expect(try journal.entries(after: 40).isEmpty)
             #expect(journal.term(at: 25) == 1 && journal.term(at: 26) == 2 && journal.term(at: 41) == nil)
-            // ~130-byte records in 2 KB segments, and a new segment where the term changes.
-            let files = try segmentFiles(dir)
-            #expect(files.count > 3)
-            #expect(files.contains(JournalSegment.fileName(first: 26, term: 2)))
+            // 131-byte records: fifteen fill a 2 KB segment, and a new segment starts where the term changes.
+            #expect(JournalRecord.size(of: written[0]) == 131)
+            #expect(try segmentFiles(dir) == [(1, 1), (16, 1), (26, 2)].map { JournalSegment.fileName(first: $0.0, term: $0.1) })
             #expect(throws: Journal.Damaged.self) { try journal.append([entry(42)]) }
         }
     }
@@ -70,7 +69,7 @@ struct JournalTests {
             // Entry 4's bytes only half reached the disk.
             let file = dir + "/" + (try segmentFiles(dir)[0])
             let handle = try #require(FileHandle(forUpdatingAtPath: file))
-            let recordSize = JournalRecord.headerSize + entry(1, size: 300).encodedOps().count
+            let recordSize = JournalRecord.headerSize + entry(1, size: 300).encoded.bytes.count
             try handle.seek(toOffset: UInt64(3 * recordSize + 100))
             handle.write(Data(repeating: 0xAB, count: 50))
             try handle.close()

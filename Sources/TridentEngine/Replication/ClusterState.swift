@@ -57,9 +57,15 @@ struct ClusterState: Sendable, Equatable {
     /// isolated, picked by `pick` (given the number of candidates, returns one index).
     func readZone(consistent: Bool, pick: (Int) -> Int) -> Int? {
         if consistent { return hasQuorum ? leader : nil }
-        let candidates = zones.indices.filter { zones[$0].state == .up || zones[$0].state == .isolated }
-        guard !candidates.isEmpty else { return nil }
-        return candidates[pick(candidates.count)]
+        let serving = { (zone: Zone) in zone.state == .up || zone.state == .isolated }
+        let count = zones.reduce(0) { $0 + (serving($1) ? 1 : 0) }
+        guard count > 0 else { return nil }
+        var chosen = pick(count)
+        for index in zones.indices where serving(zones[index]) {
+            if chosen == 0 { return index }
+            chosen -= 1
+        }
+        return nil
     }
 
     /// How a new entry reaches the followers.

@@ -33,23 +33,23 @@ struct PrimaryKey: Sendable, Hashable {
             try checkNotEmpty(value, name: element.name)
             values.append(value)
         }
-        try checkSizes(values)
+        try checkSizes(partition: values[0], sort: values.count > 1 ? values[1] : nil)
         return PrimaryKey(partition: values[0], sort: values.count > 1 ? values[1] : nil)
     }
 
     /// A `Key` parameter: exactly the schema's attributes with the schema's types (GetItem, DeleteItem, UpdateItem).
     static func exact(_ key: Item, schema: KeySchema) throws(DynamoError) -> PrimaryKey {
-        guard key.count == schema.elements.count else { throw DynamoError.keyDoesNotMatchSchema }
-        var values: [AttributeValue] = []
-        for element in schema.elements {
-            guard let value = key[element.name], value.type == element.type.attributeType else {
-                throw DynamoError.keyDoesNotMatchSchema
-            }
-            values.append(value)
+        guard key.count == (schema.sort == nil ? 1 : 2) else { throw DynamoError.keyDoesNotMatchSchema }
+        func value(of element: KeyElement) throws(DynamoError) -> AttributeValue {
+            guard let value = key[element.name], value.type == element.type.attributeType else { throw DynamoError.keyDoesNotMatchSchema }
+            return value
         }
-        for (value, element) in zip(values, schema.elements) { try checkNotEmpty(value, name: element.name) }
-        try checkSizes(values)
-        return PrimaryKey(partition: values[0], sort: values.count > 1 ? values[1] : nil)
+        let partition = try value(of: schema.partition)
+        let sort = try schema.sort.map { (element) throws(DynamoError) in try value(of: element) }
+        try checkNotEmpty(partition, name: schema.partition.name)
+        if let sort, let element = schema.sort { try checkNotEmpty(sort, name: element.name) }
+        try checkSizes(partition: partition, sort: sort)
+        return PrimaryKey(partition: partition, sort: sort)
     }
 
     private static func checkNotEmpty(_ value: AttributeValue, name: String) throws(DynamoError) {
@@ -60,11 +60,11 @@ struct PrimaryKey: Sendable, Hashable {
         }
     }
 
-    private static func checkSizes(_ values: [AttributeValue]) throws(DynamoError) {
-        if KeyEncoding.valueBytes(values[0]).count > maxPartitionBytes, values[0].type != .number {
+    private static func checkSizes(partition: AttributeValue, sort: AttributeValue?) throws(DynamoError) {
+        if partition.type != .number, KeyEncoding.valueByteCount(partition) > maxPartitionBytes {
             throw DynamoError.partitionKeyTooLong
         }
-        if values.count > 1, values[1].type != .number, KeyEncoding.valueBytes(values[1]).count > maxSortBytes {
+        if let sort, sort.type != .number, KeyEncoding.valueByteCount(sort) > maxSortBytes {
             throw DynamoError.sortKeyTooLong
         }
     }
