@@ -57,6 +57,43 @@ public enum ItemEncoding {
         try bytes.withUnsafeBytes { try decode($0) }
     }
 
+    /// One top-level attribute, decoding nothing else (a TTL attribute, read on every write).
+    public static func attribute(_ name: String, in bytes: UnsafeRawBufferPointer) throws -> AttributeValue? {
+        var reader = Varint.Reader(bytes)
+        guard try reader.byte() == formatVersion else { throw Varint.Corrupt("unknown item format") }
+        var wanted = name
+        return try wanted.withUTF8 { wantedBytes in
+            let count = try reader.count()
+            for _ in 0..<count {
+                let candidate = try reader.slice()
+                if candidate.elementsEqual(UnsafeRawBufferPointer(wantedBytes)) { return try readValue(&reader, depth: 0) }
+                try skipValue(&reader, depth: 0)
+            }
+            return nil
+        }
+    }
+
+    private static func skipValue(_ reader: inout Varint.Reader, depth: Int) throws {
+        guard depth < maxDepth else { throw Varint.Corrupt("nesting too deep") }
+        guard let tag = Tag(rawValue: try reader.byte()) else { throw Varint.Corrupt("unknown type tag") }
+        switch tag {
+        case .string, .binary: _ = try reader.slice()
+        case .number: _ = try readNumber(&reader)
+        case .boolFalse, .boolTrue, .null: break
+        case .map:
+            for _ in 0..<(try reader.count()) {
+                _ = try reader.slice()
+                try skipValue(&reader, depth: depth + 1)
+            }
+        case .list:
+            for _ in 0..<(try reader.count()) { try skipValue(&reader, depth: depth + 1) }
+        case .stringSet, .binarySet:
+            for _ in 0..<(try reader.count()) { _ = try reader.slice() }
+        case .numberSet:
+            for _ in 0..<(try reader.count()) { _ = try readNumber(&reader) }
+        }
+    }
+
     // MARK: writing
 
     private static func writeMap(_ map: [String: AttributeValue], into out: inout [UInt8]) {

@@ -18,10 +18,18 @@ public enum ItemTable {
         }
     }
 
+    /// The stored item, undecoded (see `StoredItem`).
+    public static func stored(_ reader: StoreReader, table: UInt32, itemKey: [UInt8]) throws -> StoredItem? {
+        try reader.withValue(.items, storageKey(table: table, itemKey: itemKey)) { bytes in
+            try bytes.map { try StoredItem(bytes: Array($0)) }
+        }
+    }
+
     /// Replaces (`new` non-nil) or deletes (`new` nil) one item. `old` must be what is stored now:
-    /// callers read it in the same transaction to evaluate conditions anyway.
+    /// callers read it in the same transaction to evaluate conditions anyway. `newSize` saves
+    /// measuring `new` again when the caller has.
     public static func write(
-        table: TableDefinition, itemKey: [UInt8], old: Item?, new: Item?, in context: inout StoreWriteContext
+        table: TableDefinition, itemKey: [UInt8], old: StoredItem?, new: Item?, newSize: Int? = nil, in context: inout StoreWriteContext
     ) throws {
         if old == nil && new == nil { return }
         let key = storageKey(table: table.number, itemKey: itemKey)
@@ -32,11 +40,11 @@ public enum ItemTable {
         }
         var stats = try Catalog.statistics(context.reader, table: table.number)
         stats.itemCount += (new == nil ? 0 : 1) - (old == nil ? 0 : 1)
-        stats.sizeBytes += (new.map(ItemSize.of) ?? 0) - (old.map(ItemSize.of) ?? 0)
+        stats.sizeBytes += (newSize ?? new.map(ItemSize.of) ?? 0) - (old?.size ?? 0)
         try Catalog.writeStatistics(stats, table: table.number, in: &context)
         if let attribute = table.ttlAttribute {
             try ExpiryIndex.update(
-                table: table.number, itemKey: itemKey, from: old.flatMap { ExpiryIndex.expiry(of: $0, attribute: attribute) },
+                table: table.number, itemKey: itemKey, from: try old?.expiry(attribute: attribute),
                 to: new.flatMap { ExpiryIndex.expiry(of: $0, attribute: attribute) }, in: &context)
         }
     }

@@ -159,7 +159,11 @@ struct CatalogTests {
             var context = StoreWriteContext(store: store, transaction: txn, position: .start)
             try Catalog.save(table, in: &context)
             try ItemTable.write(table: table, itemKey: key, old: nil, new: first, in: &context)
-            try ItemTable.write(table: table, itemKey: key, old: first, new: second, in: &context)
+            let stored = try #require(try ItemTable.stored(context.reader, table: 7, itemKey: key))
+            #expect(stored.size == ItemSize.of(first))
+            #expect(try stored.item() == first)
+            #expect(try stored.expiry(attribute: "exp") == 100)
+            try ItemTable.write(table: table, itemKey: key, old: stored, new: second, in: &context)
         }
         try store.read { (reader) throws in
             #expect(try Catalog.statistics(reader, table: 7) == .init(itemCount: 1, sizeBytes: ItemSize.of(second)))

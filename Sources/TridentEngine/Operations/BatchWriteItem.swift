@@ -135,8 +135,9 @@ struct BatchWriteItem {
                 let name = write.entry.definition.name
                 if current[name] == nil { current[name] = try write.entry.current(in: context.reader) }
                 let table = current[name]!
-                let old = try ItemTable.item(context.reader, table: table.number, itemKey: write.key.storageKey)
-                let cost = CapacityUnits.write(oldBytes: old.map(ItemSize.of), newBytes: write.new.map(ItemSize.of))
+                let old = try ItemTable.stored(context.reader, table: table.number, itemKey: write.key.storageKey)
+                let newSize = write.new.map(ItemSize.of)
+                let cost = CapacityUnits.write(oldBytes: old?.size, newBytes: newSize)
                 do {
                     try capacity.charge(cost, .write, table: table)
                 } catch {
@@ -144,7 +145,7 @@ struct BatchWriteItem {
                     continue
                 }
                 units[name, default: 0] += cost
-                try ItemTable.write(table: table, itemKey: write.key.storageKey, old: old, new: write.new, in: &context)
+                try ItemTable.write(table: table, itemKey: write.key.storageKey, old: old, new: write.new, newSize: newSize, in: &context)
             }
             if !planned.isEmpty && unprocessed.count == planned.count { throw DynamoError.throughputExceeded }
             return (unprocessed, units)

@@ -12,6 +12,9 @@ struct ItemWrite: Sendable {
     let condition: WriteCondition
     /// The size of the item a PutItem would write, charged when its condition fails.
     var attemptedSize: Int? = nil
+    /// Whether the stored item's attributes are needed (a condition, an update, ReturnValues);
+    /// otherwise only its stored size is read.
+    var needsOldItem = true
     /// The new item from the old one; nil deletes (or creates nothing).
     let compute: @Sendable (Item?) throws -> Item?
 
@@ -26,16 +29,17 @@ struct ItemWrite: Sendable {
         let capacity = engine.capacity
         engine.write(operation, reply: reply) { [self] context in
             let table = try entry.current(in: context.reader)
-            let old = try ItemTable.item(context.reader, table: table.number, itemKey: key.storageKey)
-            let oldSize = old.map(ItemSize.of)
+            let stored = try ItemTable.stored(context.reader, table: table.number, itemKey: key.storageKey)
+            let old = needsOldItem ? try stored?.item() : nil
             if let failure = condition.failure(on: old) {
-                try capacity.charge(CapacityUnits.write(oldBytes: oldSize, newBytes: attemptedSize), .write, table: table)
+                try capacity.charge(CapacityUnits.write(oldBytes: stored?.size, newBytes: attemptedSize), .write, table: table)
                 throw failure
             }
             let new = try compute(old)
-            let units = CapacityUnits.write(oldBytes: oldSize, newBytes: new.map(ItemSize.of))
+            let newSize = new.map(ItemSize.of)
+            let units = CapacityUnits.write(oldBytes: stored?.size, newBytes: newSize)
             try capacity.charge(units, .write, table: table)
-            try ItemTable.write(table: table, itemKey: key.storageKey, old: old, new: new, in: &context)
+            try ItemTable.write(table: table, itemKey: key.storageKey, old: stored, new: new, newSize: newSize, in: &context)
             return Outcome(old: old, new: new, units: units, table: table)
         } respond: { outcome in
             respond(outcome)

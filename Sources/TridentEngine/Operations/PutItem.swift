@@ -8,9 +8,12 @@ enum PutItem {
         let entry = try engine.dataTableEntry(put.tableName)
         let key = try PrimaryKey.of(item: put.attributes, schema: entry.definition.keySchema)
         let item = put.attributes
-        ItemWrite(entry: entry, key: key, condition: put.condition, attemptedSize: ItemSize.of(item)) { _ in item }
-            .run(engine, "PutItem", reply: reply) { outcome in
-                writeResponse(put.returnOld ? outcome.old : nil, consumed: put.consumedCapacity.report(table: put.tableName, units: outcome.units))
-            }
+        ItemWrite(
+            entry: entry, key: key, condition: put.condition, attemptedSize: ItemSize.of(item),
+            needsOldItem: put.condition.condition != nil || put.returnOld
+        ) { _ in item }
+        .run(engine, "PutItem", reply: reply) { outcome in
+            writeResponse(put.returnOld ? outcome.old : nil, consumed: put.consumedCapacity.report(table: put.tableName, units: outcome.units))
+        }
     }
 }

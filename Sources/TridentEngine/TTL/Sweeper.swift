@@ -78,8 +78,8 @@ final class Sweeper: Sendable {
             guard let table = try Catalog.table(context.reader, name: name), let attribute = table.ttlAttribute else { return 0 }
             var count = 0
             for key in keys {
-                guard let item = try ItemTable.item(context.reader, table: table.number, itemKey: key),
-                    let expiry = ExpiryIndex.expiry(of: item, attribute: attribute), rule.isDue(expiry, now: now)
+                guard let item = try ItemTable.stored(context.reader, table: table.number, itemKey: key),
+                    let expiry = try item.expiry(attribute: attribute), rule.isDue(expiry, now: now)
                 else { continue }
                 try ItemTable.write(table: table, itemKey: key, old: item, new: nil, in: &context)
                 count += 1
