@@ -7,7 +7,7 @@ DATA_DIR ?= trident-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEPS_STAMP := .build/.deps-$(shell cat Tests/compat/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: deps run build release test unit-test compat-test bench bench-ttl lint clean
+.PHONY: deps run build release test unit-test compat-test bench bench-engine bench-ttl lint clean
 
 ## deps: install what is missing — liblmdb-dev (apt) and the pinned Python test clients (pip)
 deps: $(DEPS_STAMP)
@@ -39,10 +39,18 @@ unit-test: deps
 compat-test: build
 	$(PYTHON) -m pytest -q Tests/compat --trident-binary .build/debug/trident
 
-## bench: release build against its null-backend ceiling, wrk on CPU 0, servers on CPU 1 (BENCH_ITEMS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_WORKLOADS)
+MOTO_VERSION := 5.2.1
+
+## bench: release build side by side with its null backend, nginx and moto, servers on CPU 1, wrk on CPU 0 (BENCH_ITEMS, BENCH_SECONDS, BENCH_CONNECTIONS, BENCH_WORKLOADS, BENCH_PEERS, BENCH_SIZE_CHECK=1)
 bench: deps release
-	@command -v wrk >/dev/null || { $(SUDO) apt-get install -y wrk || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }; }
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || { $(SUDO) apt-get install -y wrk nginx-light || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk nginx-light; }; }
+	@command -v moto_server >/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check "moto[server]==$(MOTO_VERSION)"
 	$(PYTHON) bench/run.py
+
+## bench-engine: the engine alone, no HTTP (time per operation of the bench workloads)
+bench-engine: deps
+	$(SWIFT) build -c release --product trident-bench
+	taskset -c 1 .build/release/trident-bench engine
 
 ## bench-ttl: one TTL sweep over 1,000,000 items with 1,000 expiring (release build)
 bench-ttl: deps

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""`make bench`: Trident against its own ceiling, side by side in one run.
+"""`make bench`: Trident against ceilings and a peer, side by side in one run.
 
-Starts a release `trident serve` and `trident serve --null-backend` (the same SwiftNIO HTTP stack
-answering every request with a fixed ~1 KB body), each pinned alone to one CPU, preloads a table of
-session-like items, and drives both with wrk (one thread, pinned to the other CPU) on each workload
-and connection count. Prints one table with requests/s, p50, p99, errors and the Trident/ceiling
-ratio, then start-up time and memory. Every server runs on 127.0.0.1 and is stopped at the end.
+Starts a release `trident serve` and, on the same CPU, the servers it is measured against:
+`trident serve --null-backend` (the same SwiftNIO stack answering every request with a fixed ~1 KB
+body: Trident's own ceiling), nginx answering with the same fixed body (the machine's HTTP ceiling)
+and moto's `moto_server` (the peer). They run one at a time (the others stopped with SIGSTOP), each
+pinned to one CPU, driven by wrk (one thread) pinned to the other, on each workload and connection
+count. Prints one table with requests/s, p50, p99, errors and Trident's ratio to each, then
+start-up time and memory. Optionally (`--size-check`) compares GetItem and PutItem throughput with
+10,000 and 1,000,000 items. Every server listens on 127.0.0.1 and is stopped at the end.
 """
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -19,10 +23,10 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+BODY = '{"Item":{"id":{"S":"k1"},"expires":{"N":"1764000000"},"data":{"S":"' + "x" * 900 + '"}}}'
 
 
 def free_port():
@@ -31,11 +35,22 @@ def free_port():
         return s.getsockname()[1]
 
 
-def post(endpoint, op, body):
-    req = urllib.request.Request(endpoint + "/", data=json.dumps(body).encode(), method="POST", headers={
-        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op})
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        return json.loads(resp.read() or b"{}")
+class Client:
+    """One keep-alive connection speaking DynamoDB JSON 1.0."""
+
+    def __init__(self, port):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def post(self, op, body):
+        self.conn.request("POST", "/", body=json.dumps(body), headers={
+            "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op,
+            # moto wants something signature-shaped; Trident and the ceilings ignore it.
+            "Authorization": "AWS4-HMAC-SHA256 Credential=BENCH/20261125/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0"})
+        resp = self.conn.getresponse()
+        data = resp.read()
+        if resp.status != 200:
+            raise RuntimeError(f"{op}: HTTP {resp.status} {data[:200]!r}")
+        return json.loads(data or b"{}")
 
 
 def rss_mb(pid):
@@ -47,65 +62,127 @@ def rss_mb(pid):
 
 
 class Server:
-    def __init__(self, binary, cpu, *args):
-        self.port = free_port()
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        cmd = ["taskset", "-c", str(cpu), binary, "serve", "--port", str(self.port), "--log-level", "error", *args]
+    """A server process pinned to one CPU; `ready` waits until it answers."""
+
+    def __init__(self, label, cmd, port, cpu, env=None):
+        self.label, self.port = label, port
+        self.endpoint = f"http://127.0.0.1:{port}"
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(["taskset", "-c", str(cpu), *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     env=env, start_new_session=True)
         self.startup_ms = self._wait_ready()
 
     def _wait_ready(self):
-        deadline = time.time() + 30
+        deadline = time.time() + 60
         while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.label} exited with {self.proc.returncode}")
             try:
-                post(self.endpoint, "ListTables", {})
+                Client(self.port).post("ListTables", {})
                 return (time.perf_counter() - self.started) * 1000
-            except OSError:
+            except (OSError, RuntimeError, http.client.HTTPException):
                 time.sleep(0.001)
-        raise RuntimeError("server did not start")
+        raise RuntimeError(f"{self.label} did not start")
+
+    def pause(self):
+        os.killpg(self.proc.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self.proc.pid, signal.SIGCONT)
 
     def stop(self):
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.resume()
+            os.killpg(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(20)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
 
 
-def preload(endpoint, items, threads=8):
-    post(endpoint, "CreateTable", {
+def nginx_ceiling(port, cpu, workdir):
+    conf = os.path.join(workdir, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""worker_processes 1;
+worker_cpu_affinity {bin(1 << cpu)[2:]};
+daemon off;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_buffer_size 1m;
+  client_body_temp_path {workdir}/nginx-body;
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ default_type application/x-amz-json-1.0; return 200 '{BODY}'; }}
+  }}
+}}
+""")
+    # nginx answers ListTables with the fixed body too, which is all `ready` asks.
+    return Server("nginx", ["nginx", "-c", conf, "-p", workdir], port, cpu)
+
+
+def create_table(port):
+    Client(port).post("CreateTable", {
         "TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
         "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]})
+
+
+def preload(port, first, last, threads=8):
+    """Items k{first} … k{last-1}, 25 per BatchWriteItem, over `threads` keep-alive connections."""
     expires = str(int(time.time()) + 86400)
-    batches = [range(i, min(i + 25, items)) for i in range(0, items, 25)]
+    batches = [range(i, min(i + 25, last)) for i in range(first, last, 25)]
+    failures = []
 
     def work(part):
-        for batch in part:
-            pending = {"bench": [{"PutRequest": {"Item": {"id": {"S": f"k{j}"}, "data": {"S": "x" * 900}, "expires": {"N": expires}}}}
-                                 for j in batch]}
-            while pending:
-                pending = post(endpoint, "BatchWriteItem", {"RequestItems": pending}).get("UnprocessedItems")
+        try:
+            client = Client(port)
+            for batch in part:
+                pending = {"bench": [{"PutRequest": {"Item": {"id": {"S": f"k{j}"}, "data": {"S": "x" * 900}, "expires": {"N": expires}}}}
+                                     for j in batch]}
+                while pending:
+                    pending = client.post("BatchWriteItem", {"RequestItems": pending}).get("UnprocessedItems")
+        except Exception as e:  # noqa: BLE001 - reported below
+            failures.append(e)
 
     workers = [threading.Thread(target=work, args=(batches[t::threads],)) for t in range(threads)]
     for w in workers:
         w.start()
     for w in workers:
         w.join()
+    if failures:
+        raise failures[0]
 
 
-def wrk(endpoint, workload, connections, seconds, cpu, items):
+def wrk(port, workload, connections, seconds, cpu, items):
     env = dict(os.environ, BENCH_DIR=HERE, BENCH_ITEMS=str(items))
     out = subprocess.run(["taskset", "-c", str(cpu), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", os.path.join(HERE, workload + ".lua"),
-                          endpoint + "/"], capture_output=True, text=True, env=env, timeout=seconds + 60)
+                          f"http://127.0.0.1:{port}/"], capture_output=True, text=True, env=env, timeout=seconds + 60)
     line = next((l for l in out.stdout.splitlines() if l.startswith("RESULT")), None)
     if not line:
         return {"rps": 0.0, "p50_ms": 0.0, "p99_ms": 0.0, "errors": -1}
     fields = dict(kv.split("=") for kv in line.split()[1:])
     return {"rps": float(fields["rps"]), "p50_ms": float(fields["p50_ms"]), "p99_ms": float(fields["p99_ms"]),
             "errors": int(fields["non200"]) + int(fields["socket_errors"])}
+
+
+def run_alone(server, others, workload, connections, args, items):
+    """One wrk run with `server` the only one of them running."""
+    for other in others:
+        if other is not server:
+            other.pause()
+    server.resume()
+    try:
+        return wrk(server.port, workload, connections, args.seconds, args.client_cpu, items)
+    finally:
+        for other in others:
+            other.resume()
+
+
+def ratio(a, b):
+    return f"{a / b:6.2f}" if b else "     -"
 
 
 def main():
@@ -115,27 +192,47 @@ def main():
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)))
     parser.add_argument("--connections", default=os.environ.get("BENCH_CONNECTIONS", "1,16,64"))
     parser.add_argument("--workloads", default=os.environ.get("BENCH_WORKLOADS", "getitem,getitem-eventual,putitem,updateitem,mixed"))
+    parser.add_argument("--peers", default=os.environ.get("BENCH_PEERS", "null,nginx,moto"),
+                        help="servers to compare with: null (Trident's null backend), nginx, moto")
     parser.add_argument("--server-cpu", type=int, default=1)
     parser.add_argument("--client-cpu", type=int, default=0)
     parser.add_argument("--zones", default="3")
+    parser.add_argument("--size-check", action="store_true", default=bool(os.environ.get("BENCH_SIZE_CHECK")),
+                        help="also compare GetItem and PutItem at 16 connections with 10,000 and 1,000,000 items")
     args = parser.parse_args()
-    for tool in ("wrk", "taskset"):
+    peers = [p for p in args.peers.split(",") if p]
+    for tool in ["wrk", "taskset"] + (["nginx"] if "nginx" in peers else []) + (["moto_server"] if "moto" in peers else []):
         if not shutil.which(tool):
-            sys.exit(f"bench needs {tool} (make bench installs wrk)")
+            sys.exit(f"bench needs {tool} (make bench installs it)")
 
-    data = tempfile.mkdtemp(prefix="trident-bench-")
+    workdir = tempfile.mkdtemp(prefix="trident-bench-")
     servers = []
     try:
-        ceiling = Server(args.binary, args.server_cpu, "--null-backend")
-        servers.append(ceiling)
-        trident = Server(args.binary, args.server_cpu, "--data-dir", data, "--zones", args.zones)
+        port = free_port()
+        trident = Server("trident", [args.binary, "serve", "--port", str(port), "--log-level", "error", "--data-dir",
+                                     os.path.join(workdir, "data"), "--zones", args.zones], port, args.server_cpu)
         servers.append(trident)
         idle_rss = rss_mb(trident.proc.pid)
         started = time.time()
-        preload(trident.endpoint, args.items)
-        print(f"preloaded {args.items} items in {time.time() - started:.1f} s", file=sys.stderr)
-        # Servers alternate on the same core, so neither runs beside the other's load.
-        ceiling.proc.send_signal(signal.SIGSTOP)
+        create_table(trident.port)
+        preload(trident.port, 0, args.items)
+        print(f"preloaded {args.items} items into Trident in {time.time() - started:.1f} s", file=sys.stderr)
+
+        compared = {}
+        if "null" in peers:
+            port = free_port()
+            compared["null"] = Server("null backend", [args.binary, "serve", "--null-backend", "--port", str(port), "--log-level", "error"],
+                                      port, args.server_cpu)
+        if "nginx" in peers:
+            compared["nginx"] = nginx_ceiling(free_port(), args.server_cpu, workdir)
+        if "moto" in peers:
+            port = free_port()
+            compared["moto"] = Server("moto", ["moto_server", "-H", "127.0.0.1", "-p", str(port)], port, args.server_cpu)
+            started = time.time()
+            create_table(port)
+            preload(port, 0, args.items, threads=2)
+            print(f"preloaded {args.items} items into moto in {time.time() - started:.1f} s", file=sys.stderr)
+        servers.extend(compared.values())
 
         peak_rss = [idle_rss]
         stop_sampling = threading.Event()
@@ -144,39 +241,70 @@ def main():
             while not stop_sampling.wait(0.2):
                 peak_rss[0] = max(peak_rss[0], rss_mb(trident.proc.pid))
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        threading.Thread(target=sample, daemon=True).start()
 
         rows = []
         for workload in args.workloads.split(","):
             for c in [int(x) for x in args.connections.split(",")]:
-                ceiling.proc.send_signal(signal.SIGCONT)
-                trident.proc.send_signal(signal.SIGSTOP)
-                ceil = wrk(ceiling.endpoint, workload, c, args.seconds, args.client_cpu, args.items)
-                trident.proc.send_signal(signal.SIGCONT)
-                ceiling.proc.send_signal(signal.SIGSTOP)
-                real = wrk(trident.endpoint, workload, c, args.seconds, args.client_cpu, args.items)
-                rows.append((workload, c, real, ceil))
-                print(f"  {workload} c={c}: {real['rps']:.0f} req/s (ceiling {ceil['rps']:.0f})", file=sys.stderr)
+                # The compared servers first, Trident last: any drift of the machine hits them alike.
+                results = {name: run_alone(s, servers, workload, c, args, args.items) for name, s in compared.items()}
+                results["trident"] = run_alone(trident, servers, workload, c, args, args.items)
+                rows.append((workload, c, results))
+                print(f"  {workload} c={c}: " + ", ".join(f"{k} {v['rps']:.0f}" for k, v in results.items()), file=sys.stderr)
         stop_sampling.set()
-        ceiling.proc.send_signal(signal.SIGCONT)
 
+        names = list(compared)
+        header = f"{'workload':17} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
+        for name in names:
+            header += f" {name + ' req/s':>13} {'ratio':>6}"
         print()
-        print(f"{'workload':17} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} {'ceiling':>9} {'ratio':>6}")
-        for workload, c, real, ceil in rows:
-            ratio = real["rps"] / ceil["rps"] if ceil["rps"] else 0
-            print(f"{workload:17} {c:5d} {real['rps']:9.0f} {real['p50_ms']:8.3f} {real['p99_ms']:8.3f} {real['errors']:6d} {ceil['rps']:9.0f} {ratio:6.2f}")
+        print(header)
+        for workload, c, results in rows:
+            t = results["trident"]
+            line = f"{workload:17} {c:5d} {t['rps']:9.0f} {t['p50_ms']:8.3f} {t['p99_ms']:8.3f} {t['errors']:6d}"
+            for name in names:
+                line += f" {results[name]['rps']:13.0f} {ratio(t['rps'], results[name]['rps'])}"
+            print(line)
+        print("(ratio: Trident's requests/s over that server's, same workload, same run)")
         print()
         print(f"start-up (process start to first served request): {trident.startup_ms:.1f} ms")
         print(f"RSS: idle {idle_rss:.1f} MB, under load up to {peak_rss[0]:.1f} MB ({args.items} items, {args.zones} zone(s))")
+
+        if args.size_check:
+            size_check(servers, args, workdir)
     finally:
         for s in servers:
             try:
-                s.proc.send_signal(signal.SIGCONT)
+                s.stop()
             except ProcessLookupError:
                 pass
-            s.stop()
-        shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def size_check(servers, args, workdir):
+    """GetItem and PutItem at 16 connections on a table of 10,000 items, then on the same table grown
+    to 1,000,000 (keys drawn over the whole table each time): lookups and writes stay O(log n)."""
+    small, large = 10_000, 1_000_000
+    port = free_port()
+    fresh = Server("trident", [args.binary, "serve", "--port", str(port), "--log-level", "error", "--data-dir",
+                               os.path.join(workdir, "size-check"), "--zones", args.zones], port, args.server_cpu)
+    servers.append(fresh)
+    results = {}
+    print(file=sys.stderr)
+    create_table(fresh.port)
+    loaded = 0
+    for items in (small, large):
+        started = time.time()
+        preload(fresh.port, loaded, items)
+        loaded = items
+        print(f"size check: table at {items} items after {time.time() - started:.1f} s", file=sys.stderr)
+        for workload in ("getitem", "putitem"):
+            results[(workload, items)] = run_alone(fresh, servers, workload, 16, args, items)
+    print()
+    print(f"{'workload':10} {'10,000 items':>14} {'1,000,000 items':>16} {'change':>8}   (16 connections)")
+    for workload in ("getitem", "putitem"):
+        a, b = results[(workload, small)]["rps"], results[(workload, large)]["rps"]
+        print(f"{workload:10} {a:14.0f} {b:16.0f} {(b - a) / a * 100 if a else 0:7.1f}%")
 
 
 if __name__ == "__main__":
