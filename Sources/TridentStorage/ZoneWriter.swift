@@ -69,10 +69,15 @@ public final class ZoneWriter: Sendable {
     /// A task left ops it did not seal: a programming error, never committed.
     public struct UnsealedChanges: Error {}
 
+    /// Called once per group after every task's `willCommit`, before the commit (the leader ships
+    /// the group's entries to the followers from here).
+    private let beforeCommit: (@Sendable () -> Void)?
+
     /// A writer on its own thread, or on `executor` when given.
-    public init(store: NodeStore, executor: (any WriterExecutor)? = nil) throws {
+    public init(store: NodeStore, executor: (any WriterExecutor)? = nil, beforeCommit: (@Sendable () -> Void)? = nil) throws {
         self.store = store
         self.executor = executor
+        self.beforeCommit = beforeCommit
         committedPosition = Mutex(try store.position())
         syncer = store.durable ? JournalSyncer(journal: store.journal, name: "trident-journal-\(store.zone)") : nil
         guard executor == nil else { return }
@@ -162,6 +167,7 @@ public final class ZoneWriter: Sendable {
                     for (task, outcome) in zip(pending, outcomes) {
                         if case let .success(entries) = outcome { task.willCommit(entries) }
                     }
+                    beforeCommit?()
                     if end != start {
                         try store.recordPosition(end, in: txn)
                         // Journaled before the commit: a crash between the two replays the entries,

@@ -61,19 +61,27 @@ final class LeaderWriteTask<Output: Sendable>: WriterTask, @unchecked Sendable {
     }
 }
 
-/// A follower taking a shipped entry (or, with none, catching up): entries it lacks before the
-/// shipped one are read from the leader's log first, so a follower never applies out of order and
-/// a late or duplicate delivery is harmless. An entry shipped by a deposed leader is not applied —
-/// the follower catches up from the current leader instead.
+/// An entry shipped to a follower, with the write waiting for it.
+struct Shipment: Sendable {
+    let entry: LogEntry
+    let acknowledgement: PendingAcknowledgement?
+    let synchronous: Bool
+}
+
+/// A follower taking shipped entries — the leader ships each group's entries as one task — or, with
+/// none, catching up: entries it lacks before a shipped one are read from the leader's log first,
+/// so a follower never applies out of order and a late or duplicate delivery is harmless. An entry
+/// shipped by a deposed leader is not applied — the follower catches up from the current leader
+/// instead.
 final class ReplicaTask: WriterTask, @unchecked Sendable {
-    private let entry: LogEntry?
+    private let shipments: [Shipment]
     private let zone: Int
     private unowned let zones: Zones
-    private let acknowledgement: PendingAcknowledgement?
-    private let synchronous: Bool
     private let onDone: (@Sendable (Bool) -> Void)?
-    /// Set by `run`: whether the shipped entry is now applied.
-    private var applied = false
+    /// Set by `run`: which shipped entries are now applied.
+    private var applied: [Bool]
+    /// Set once the commit that applied them is done.
+    private var visible = false
 
     /// Entries replayed per transaction when catching up, to bound one commit's size.
     static let catchUpBatch = 10_000
@@ -84,32 +92,40 @@ final class ReplicaTask: WriterTask, @unchecked Sendable {
     /// The leader has not committed what this zone lacks yet (it ships before committing): retry.
     struct NotYetCommitted: Error {}
 
-    init(
+    init(shipments: [Shipment], zone: Int, zones: Zones, onDone: (@Sendable (Bool) -> Void)? = nil) {
+        self.shipments = shipments
+        self.zone = zone
+        self.zones = zones
+        self.onDone = onDone
+        applied = Array(repeating: false, count: shipments.count)
+    }
+
+    /// One shipped entry (a lagging follower's copy), or none: a catch-up pass.
+    convenience init(
         entry: LogEntry?, zone: Int, zones: Zones, acknowledgement: PendingAcknowledgement? = nil, synchronous: Bool = false,
         onDone: (@Sendable (Bool) -> Void)? = nil
     ) {
-        self.entry = entry
-        self.zone = zone
-        self.zones = zones
-        self.acknowledgement = acknowledgement
-        self.synchronous = synchronous
-        self.onDone = onDone
+        let shipments = entry.map { [Shipment(entry: $0, acknowledgement: acknowledgement, synchronous: synchronous)] } ?? []
+        self.init(shipments: shipments, zone: zone, zones: zones, onDone: onDone)
     }
 
     func run(_ context: inout StoreWriteContext) throws {
-        applied = false
+        for i in applied.indices { applied[i] = false }
         guard let (term, source) = zones.replicationSource(for: zone) else { throw ZoneNotReceiving() }
-        guard let entry else { return try fill(&context, from: source, upTo: UInt64.max) }
-        if entry.sequence <= context.position.sequence {
-            // Already here (filled from the log earlier) — if it is the same entry, not a deposed leader's.
-            applied = context.term(at: entry.sequence) == entry.term
-        } else if entry.term == term {
-            try fill(&context, from: source, upTo: entry.sequence - 1)
-            try context.replay(entry)
-            applied = true
-        } else {
-            // Shipped by a deposed leader: follow the current leader's log instead.
-            try fill(&context, from: source, upTo: UInt64.max)
+        guard !shipments.isEmpty else { return try fill(&context, from: source, upTo: UInt64.max) }
+        for (i, shipment) in shipments.enumerated() {
+            let entry = shipment.entry
+            if entry.sequence <= context.position.sequence {
+                // Already here (filled from the log earlier) — if it is the same entry, not a deposed leader's.
+                applied[i] = context.term(at: entry.sequence) == entry.term
+            } else if entry.term == term {
+                try fill(&context, from: source, upTo: entry.sequence - 1)
+                try context.replay(entry)
+                applied[i] = true
+            } else {
+                // Shipped by a deposed leader: follow the current leader's log instead.
+                try fill(&context, from: source, upTo: UInt64.max)
+            }
         }
     }
 
@@ -123,27 +139,29 @@ final class ReplicaTask: WriterTask, @unchecked Sendable {
         for entry in missing { try context.replay(entry) }
     }
 
-    /// Set once the commit that applied the shipped entry is done.
-    private var visible = false
-
     func applied(_ entries: [LogEntry]) {
-        guard applied else { return }
         visible = true
-        acknowledgement?.followerApplied(synchronous: synchronous)
+        for (shipment, applied) in zip(shipments, applied) where applied {
+            shipment.acknowledgement?.followerApplied(synchronous: shipment.synchronous)
+        }
     }
 
     func committed(_ entries: [LogEntry]) {
-        if applied {
-            acknowledgement?.followerDurable()
-        } else {
-            acknowledgement?.followerDropped(synchronous: synchronous, applied: false)
+        for (shipment, applied) in zip(shipments, applied) {
+            if applied {
+                shipment.acknowledgement?.followerDurable()
+            } else {
+                shipment.acknowledgement?.followerDropped(synchronous: shipment.synchronous, applied: false)
+            }
         }
         onDone?(true)
-        if entry == nil || !applied { zones.followerProgressed(zone) }
+        if shipments.isEmpty || applied.contains(false) { zones.followerProgressed(zone) }
     }
 
     func failed(_ error: any Error) {
-        acknowledgement?.followerDropped(synchronous: synchronous, applied: visible)
+        for (shipment, applied) in zip(shipments, applied) {
+            shipment.acknowledgement?.followerDropped(synchronous: shipment.synchronous, applied: visible && applied)
+        }
         onDone?(false)
         if error is LogTrimmed {
             zones.followerNeedsCopy(zone)

@@ -35,6 +35,8 @@ final class Zones: Sendable {
     private let stopped = Mutex(false)
     private let journalSegmentBytes: Int
     private let executors: [any WriterExecutor]
+    /// Per leader zone, per follower: what the leader's current group ships.
+    private let outboxes = Mutex<[[[Shipment]]]>(Array(repeating: Array(repeating: [], count: 3), count: 3))
     /// Zones brought back by copying the leader's data (tests check the copy path ran).
     let copiesMade = Atomic<Int>(0)
 
@@ -63,13 +65,17 @@ final class Zones: Sendable {
                 path: (directory as NSString).appendingPathComponent(name), zone: name, durable: durable,
                 journalSegmentBytes: settings.journalSegmentBytes)
             let executor = executors.isEmpty ? nil : executors[index % executors.count]
-            opened.append(Member(store: store, writer: try ZoneWriter(store: store, executor: executor)))
+            opened.append(
+                Member(
+                    store: store, writer: try ZoneWriter(store: store, executor: executor, beforeCommit: Self.shipper(index, through: shipperTarget)))
+            )
         }
         let positions = opened.map(\.writer.position)
         let leader = positions.indices.max { positions[$0] < positions[$1] }!
         members = Mutex(opened)
         state = Mutex(ClusterState(names: names, leader: leader, term: max(1, positions[leader].term), lagMilliseconds: settings.lagMilliseconds))
         delayLines = names.map { DelayLine(name: $0) }
+        shipperTarget.zones = self
         try recoverFollowers()
         let interval = settings.trimInterval
         let thread = Thread { [self] in maintenanceLoop(interval: interval) }
@@ -158,18 +164,39 @@ final class Zones: Sendable {
         let plan = state.withLock { $0.replicationPlan() }
         let tracker = names.count == 1 ? QuorumTracker.leaderOnly() : QuorumTracker(synchronous: plan.synchronous.count, delayed: plan.delayed.count)
         let pending = PendingAcknowledgement(tracker, acknowledge: acknowledge, fail: fail)
-        let writers = members.withLock { $0.map(\.writer) }
-        for follower in plan.synchronous {
-            writers[follower].submit(ReplicaTask(entry: entry, zone: follower, zones: self, acknowledgement: pending, synchronous: true))
+        if !plan.synchronous.isEmpty {
+            // Sent with the rest of the leader's group, one task per follower (`shipGroup`).
+            outboxes.withLock { outboxes in
+                for follower in plan.synchronous {
+                    outboxes[zone][follower].append(Shipment(entry: entry, acknowledgement: pending, synchronous: true))
+                }
+            }
         }
+        let writers = plan.delayed.isEmpty ? [] : members.withLock { $0.map(\.writer) }
         for (follower, delay) in plan.delayed {
             delayLines[follower].schedule(after: delay) { [self] in
                 let writer = members.withLock { $0[follower].writer }
                 writer.submit(ReplicaTask(entry: entry, zone: follower, zones: self, acknowledgement: pending, synchronous: false))
             }
         }
+        _ = writers
         pending.start()
         return pending
+    }
+
+    /// The leader `zone`'s group is about to commit: its entries go to each follower as one task,
+    /// so a follower applies the group in one transaction (and one task per group, not per write,
+    /// crosses over to it).
+    private func shipGroup(from zone: Int) {
+        let outbox = outboxes.withLock { outboxes in
+            defer { for follower in outboxes[zone].indices { outboxes[zone][follower].removeAll(keepingCapacity: true) } }
+            return outboxes[zone]
+        }
+        guard outbox.contains(where: { !$0.isEmpty }) else { return }
+        let writers = members.withLock { $0.map(\.writer) }
+        for (follower, shipments) in outbox.enumerated() where !shipments.isEmpty {
+            writers[follower].submit(ReplicaTask(shipments: shipments, zone: follower, zones: self))
+        }
     }
 
     /// The leader could not commit what it had shipped: treat it as a failed zone.
@@ -367,7 +394,7 @@ final class Zones: Sendable {
             try fm.moveItem(atPath: path, toPath: retired)
             try fm.moveItem(atPath: fresh, toPath: path)
             let store = try NodeStore(path: path, zone: names[zone], durable: durable, journalSegmentBytes: journalSegmentBytes)
-            let writer = try ZoneWriter(store: store, executor: executor(of: zone))
+            let writer = try ZoneWriter(store: store, executor: executor(of: zone), beforeCommit: shipper(zone))
             members.withLock { $0[zone] = Member(store: store, writer: writer) }
             // The old environment stays mapped until its last reader lets go; its files can go now.
             try? fm.removeItem(atPath: retired)
@@ -377,12 +404,28 @@ final class Zones: Sendable {
             writer.submit(ReplicaTask(entry: nil, zone: zone, zones: self))
         } catch {
             logger.error("zone \(names[zone]) could not copy the leader's data: \(error)")
-            if let writer = try? ZoneWriter(store: old.store, executor: executor(of: zone)) {
+            if let writer = try? ZoneWriter(store: old.store, executor: executor(of: zone), beforeCommit: shipper(zone)) {
                 members.withLock { $0[zone] = Member(store: old.store, writer: writer) }
             }
             state.withLock { $0.zones[zone].state = .down }
         }
     }
+
+    /// The hook a zone's writer calls once per group, before committing: ships what it led.
+    private func shipper(_ zone: Int) -> @Sendable () -> Void {
+        Self.shipper(zone, through: shipperTarget)
+    }
+
+    private static func shipper(_ zone: Int, through target: ShipperTarget) -> @Sendable () -> Void {
+        { target.zones?.shipGroup(from: zone) }
+    }
+
+    /// Lets writers made while `Zones` is being initialized reach it once it is.
+    private final class ShipperTarget: @unchecked Sendable {
+        weak var zones: Zones?
+    }
+
+    private let shipperTarget = ShipperTarget()
 
     private func executor(of zone: Int) -> (any WriterExecutor)? {
         executors.isEmpty ? nil : executors[zone % executors.count]
