@@ -27,6 +27,7 @@ public final class Engine: Sendable {
         settings.lagMilliseconds = configuration.replicationLagMilliseconds
         settings.maxLogBacklog = configuration.replicationLogBacklog
         settings.trimInterval = configuration.logTrimInterval
+        settings.checkpointInterval = configuration.checkpointInterval
         settings.journalSegmentBytes = configuration.journalSegmentBytes
         settings.executors = configuration.writerExecutors
         zones = try Zones(

@@ -23,8 +23,11 @@ public struct EngineConfiguration: Sendable {
     public var replicationLagMilliseconds: Int = 0
     /// Log entries kept for a zone that is away before it must copy the leader's data to catch up.
     public var replicationLogBacklog: UInt64 = 1_000_000
-    /// Seconds between checkpoints (each zone's environment flushed) and journal trims.
+    /// Seconds between journal trims.
     public var logTrimInterval: Double = 1
+    /// Seconds between checkpoints (each zone's environment flushed to disk; the journal keeps
+    /// what came after).
+    public var checkpointInterval: Double = 10
     /// Size of one journal segment file; the journal is trimmed a whole segment at a time.
     public var journalSegmentBytes: Int = Journal.defaultSegmentCapacity
     /// Threads the zones' writers run on — the server passes its event loops, so that on a single

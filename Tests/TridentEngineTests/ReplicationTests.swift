@@ -63,6 +63,7 @@ struct ReplicationTests {
         let h = try EngineHarness { c in
             c.replicationLogBacklog = 10
             c.logTrimInterval = 0.02
+            c.checkpointInterval = 0.02
             c.journalSegmentBytes = 1024
         }
         try h.createTable("rep")

@@ -34,6 +34,7 @@ final class Zones: Sendable {
     private let maintenanceDone = DispatchSemaphore(value: 0)
     private let stopped = Mutex(false)
     private let journalSegmentBytes: Int
+    private let checkpointInterval: Double
     private let executors: [any WriterExecutor]
     /// Per leader zone, per follower: what the leader's current group ships.
     private let outboxes = Mutex<[[[Shipment]]]>(Array(repeating: Array(repeating: [], count: 3), count: 3))
@@ -45,6 +46,7 @@ final class Zones: Sendable {
         var lagMilliseconds = 0
         var maxLogBacklog: UInt64 = 1_000_000
         var trimInterval: Double = 1
+        var checkpointInterval: Double = 10
         var journalSegmentBytes = Journal.defaultSegmentCapacity
         /// Threads the zone writers run on (zone i on `executors[i % count]`); empty: a thread each.
         var executors: [any WriterExecutor] = []
@@ -58,6 +60,7 @@ final class Zones: Sendable {
         self.logger = logger
         maxLogBacklog = settings.maxLogBacklog
         journalSegmentBytes = settings.journalSegmentBytes
+        checkpointInterval = settings.checkpointInterval
         executors = settings.executors
         var opened: [Member] = []
         for (index, name) in names.enumerated() {
@@ -497,15 +500,30 @@ final class Zones: Sendable {
         guard let lowest = positions.min(), let highest = positions.max() else { return }
         var through = lowest > 0 ? lowest - 1 : 0
         if highest - lowest > maxLogBacklog { through = highest - maxLogBacklog }
-        for member in members {
+        let now = Date()
+        let due = checkpoints.withLock { last in
+            guard now.timeIntervalSince(last.time) >= checkpointInterval else { return false }
+            last.time = now
+            return true
+        }
+        for (index, member) in members.enumerated() {
             do {
-                let flushed = try member.store.checkpoint()
-                member.store.journal.trim(through: min(through, flushed.sequence))
+                if due {
+                    // Pages rewritten many times between checkpoints are written out once: the interval
+                    // trades journal retention for less random I/O.
+                    let flushed = try member.store.checkpoint()
+                    checkpoints.withLock { $0.positions[member.store.zone] = flushed.sequence }
+                }
+                let flushed = checkpoints.withLock { $0.positions[member.store.zone] } ?? 0
+                member.store.journal.trim(through: min(through, flushed))
             } catch {
-                logger.error("zone \(member.store.zone): checkpoint failed: \(error)")
+                logger.error("zone \(names[index]): checkpoint failed: \(error)")
             }
         }
     }
+
+    /// When the environments were last flushed, and how far each zone's flush reached.
+    private let checkpoints = Mutex<(time: Date, positions: [String: UInt64])>((.distantPast, [:]))
 }
 
 /// Carries a result from the writer thread to a waiting thread (the semaphore orders the accesses).
