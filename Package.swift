@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "trident",
             dependencies: [
-                "TridentServer", "TridentEngine",
+                "TridentServer", "TridentEngine", "TridentStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -31,7 +31,8 @@ public final class Engine: Sendable {
         settings.journalSegmentBytes = configuration.journalSegmentBytes
         settings.executors = configuration.writerExecutors
         zones = try Zones(
-            directory: configuration.dataDirectory, region: configuration.region, durable: configuration.durable, settings: settings, logger: logger)
+            directory: configuration.dataDirectory, region: configuration.region, durability: configuration.durability, settings: settings,
+            logger: logger)
         tables.load(try zones.read(consistent: true) { try Catalog.tables($0) })
         let sweeper = Sweeper(engine: self, interval: configuration.ttlInterval, rule: ExpiryRule(graceSeconds: configuration.ttlGraceSeconds))
         self.sweeper.withLock { $0 = sweeper }

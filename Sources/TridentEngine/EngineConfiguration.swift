@@ -7,8 +7,14 @@ public struct EngineConfiguration: Sendable {
     public var region: String
     /// The account id in ARNs (DynamoDB Local uses all zeros too).
     public var accountID: String = "000000000000"
-    /// fsync before acknowledging writes. Only tests of non-durable modes turn it off.
-    public var durable: Bool = true
+    /// How writes reach the disk (`--durability`; `--in-memory` flushes nothing).
+    public var durability: Durability = .journal
+
+    /// Whether anything is flushed (tests of non-durable modes turn it off).
+    public var durable: Bool {
+        get { durability != .none }
+        set { durability = newValue ? .journal : .none }
+    }
     public var clock: Clock
     /// Seconds between TTL sweeps (`--ttl-interval`).
     public var ttlInterval: Double = 1

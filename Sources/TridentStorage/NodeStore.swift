@@ -29,10 +29,11 @@ public final class NodeStore: Sendable {
 
     static let positionKey = Array("position".utf8)
 
-    public init(path: String, zone: String, durable: Bool = true, journalSegmentBytes: Int = Journal.defaultSegmentCapacity) throws {
+    public init(path: String, zone: String, durability: Durability = .journal, journalSegmentBytes: Int = Journal.defaultSegmentCapacity) throws {
         self.zone = zone
         self.path = path
-        environment = try Environment(path: path, options: .init(mapSize: Self.mapSize, maxDatabases: 8, noSync: true, writeMap: true))
+        environment = try Environment(
+            path: path, options: .init(mapSize: Self.mapSize, maxDatabases: 8, noSync: durability != .strict, writeMap: true))
         (catalog, items, expiry, local) = try environment.write { txn in
             (try txn.openDatabase("catalog"), try txn.openDatabase("items"), try txn.openDatabase("expiry"), try txn.openDatabase("local"))
         }
@@ -42,7 +43,7 @@ public final class NodeStore: Sendable {
         let (journal, replay) = try Journal.recover(
             directory: (path as NSString).appendingPathComponent("journal"), after: applied.sequence, segmentCapacity: journalSegmentBytes)
         self.journal = journal
-        self.durable = durable
+        self.durability = durability
         for batch in stride(from: 0, to: replay.count, by: 10_000) {
             // Entries the environment had not flushed when the process or machine stopped.
             let entries = replay[batch..<min(replay.count, batch + 10_000)]
@@ -62,8 +63,7 @@ public final class NodeStore: Sendable {
         if !replay.isEmpty { try checkpoint() }
     }
 
-    /// Whether checkpoints and journal appends are flushed to disk.
-    public let durable: Bool
+    public let durability: Durability
 
     /// Data directories written before the journal kept the log in LMDB (`log`, sequence → entry);
     /// its last entry was the position. The position moves to its record, the old log goes.
@@ -148,7 +148,7 @@ public final class NodeStore: Sendable {
     @discardableResult
     public func checkpoint() throws -> LogPosition {
         let position = try self.position()
-        if durable { try environment.sync() }
+        if durability != .none { try environment.sync() }
         return position
     }
 

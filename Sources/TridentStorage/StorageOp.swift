@@ -67,3 +67,16 @@ public struct LogPosition: Sendable, Hashable, Comparable {
         (a.term, a.sequence) < (b.term, b.sequence)
     }
 }
+
+/// How writes reach the disk.
+public enum Durability: String, Sendable, CaseIterable {
+    /// Each group of writes fsynced in the zone's journal before it is acknowledged; the LMDB
+    /// environment flushed at checkpoints. Survives `kill -9` and zone failures; after an OS crash
+    /// or power loss the journal is replayed, but a data file changed since its last checkpoint may
+    /// be damaged.
+    case journal
+    /// Also every LMDB commit flushed by LMDB itself: intact after a power loss too, and slower.
+    case strict
+    /// Nothing flushed (`--in-memory`, tests).
+    case none
+}

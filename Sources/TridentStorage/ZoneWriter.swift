@@ -79,7 +79,8 @@ public final class ZoneWriter: Sendable {
         self.executor = executor
         self.beforeCommit = beforeCommit
         committedPosition = Mutex(try store.position())
-        syncer = store.durable ? JournalSyncer(journal: store.journal, name: "trident-journal-\(store.zone)") : nil
+        // With strict durability LMDB flushes each commit itself: nothing is left for a syncer.
+        syncer = store.durability == .journal ? JournalSyncer(journal: store.journal, name: "trident-journal-\(store.zone)") : nil
         guard executor == nil else { return }
         let thread = Thread { [self] in loop() }
         thread.name = "trident-writer-\(store.zone)"

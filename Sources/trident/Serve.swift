@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TridentEngine
 import TridentServer
+import TridentStorage
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the DynamoDB API over HTTP.")
@@ -45,6 +46,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Delay in ms of the asynchronous third copy of each write (0: all zones apply before the acknowledgement; nothing is ever stale).")
     var replicationLagMs = 0
+
+    @Option(
+        help:
+            "How writes reach the disk: journal (each write fsynced in two zones' journals before the answer; data files flushed every 10 s) or strict (every data-file commit flushed too: intact after a power loss, slower)."
+    )
+    var durability: Durability = .journal
 
     @Flag(help: "Benchmark ceiling: the same HTTP stack answering every API request with a fixed ~1 KB body (no parsing, no storage).")
     var nullBackend = false
@@ -90,13 +97,14 @@ struct Serve: AsyncParsableCommand {
             directory = URL(fileURLWithPath: dataDir ?? "trident-data").standardizedFileURL.path
         }
         var configuration = EngineConfiguration(dataDirectory: directory, region: region, clock: Clock(mode: clock))
-        configuration.durable = !inMemory
+        configuration.durability = inMemory ? .none : durability
         configuration.ttlInterval = ttlInterval
         configuration.ttlGraceSeconds = ttlGraceSeconds
         configuration.capacityMode = capacity
         configuration.zoneCount = zones
         configuration.replicationLagMilliseconds = replicationLagMs
-        configuration.writerExecutors = loops.writerExecutors
+        // A strict commit waits for the disk inside the writer: not on a thread that serves requests.
+        if durability == .journal { configuration.writerExecutors = loops.writerExecutors }
         let engine = try Engine(configuration: configuration, logger: logger)
         for file in seed {
             let summary = try await Seed.load(path: file, into: engine)
@@ -126,3 +134,4 @@ struct Serve: AsyncParsableCommand {
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension Clock.Mode: ExpressibleByArgument {}
 extension CapacityMode: ExpressibleByArgument {}
+extension Durability: ExpressibleByArgument {}

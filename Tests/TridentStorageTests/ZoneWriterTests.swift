@@ -48,7 +48,7 @@ final class RecordingTask: WriterTask, @unchecked Sendable {
 
 func temporaryStore(_ zone: String = "us-east-1a") throws -> (NodeStore, String) {
     let dir = NSTemporaryDirectory() + "trident-storage-test-" + UUID().uuidString
-    return (try NodeStore(path: dir + "/" + zone, zone: zone, durable: false), dir)
+    return (try NodeStore(path: dir + "/" + zone, zone: zone, durability: .none), dir)
 }
 
 struct ZoneWriterTests {
@@ -78,7 +78,7 @@ struct ZoneWriterTests {
         let path = dir + "/us-east-1a"
         do {
             // (No writer thread here: it could outlive the scope and keep the environment open.)
-            let store = try NodeStore(path: path, zone: "us-east-1a", durable: false)
+            let store = try NodeStore(path: path, zone: "us-east-1a", durability: .none)
             let first = LogEntry(sequence: 1, term: 7, ops: [.put(.items, key: [1], value: [1, 2, 3])])
             try store.write { txn in
                 try store.apply(first.ops[0], in: txn)
@@ -90,7 +90,7 @@ struct ZoneWriterTests {
                 LogEntry(sequence: 3, term: 7, ops: [.delete(.items, key: [1])]),
             ])
         }
-        let reopened = try NodeStore(path: path, zone: "us-east-1a", durable: false)
+        let reopened = try NodeStore(path: path, zone: "us-east-1a", durability: .none)
         #expect(try reopened.position() == LogPosition(sequence: 3, term: 7))
         #expect(try reopened.read { try [$0.value(.items, [1]), $0.value(.items, [2])] } == [nil, [9]])
         let writer = try ZoneWriter(store: reopened)

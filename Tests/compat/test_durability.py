@@ -1,6 +1,11 @@
-"""Acknowledged writes survive: a clean restart, and concurrent clients writing at once."""
+"""Acknowledged writes survive: a clean restart, kill -9 (with the journal's durability and with
+strict durability, which also flushes every data-file commit), and concurrent clients writing at
+once."""
 
+import os
 import threading
+
+import pytest
 
 
 from conftest import make_client
@@ -35,16 +40,28 @@ def test_data_survives_restart(spawn):
         assert item == {"id": {"S": f"k{i}"}, "n": {"N": str(i)}, "b": {"B": bytes([i])}}
 
 
-def test_acknowledged_writes_survive_kill_9(spawn):
-    server = spawn()
+@pytest.mark.parametrize("durability", ["journal", "strict"])
+def test_acknowledged_writes_survive_kill_9(spawn, durability):
+    server = spawn("--durability", durability)
     ddb = server.client()
     create(ddb, "crashy")
     for i in range(100):
         ddb.put_item(TableName="crashy", Item={"id": {"S": f"k{i}"}})
     server.kill9()
-    ddb = spawn(data_dir=server.data_dir).client()
+    for zone in ("us-east-1a", "us-east-1b", "us-east-1c"):
+        journal = os.path.join(server.data_dir, zone, "journal")
+        assert any(name.endswith(".log") for name in os.listdir(journal)), zone
+    ddb = spawn("--durability", durability, data_dir=server.data_dir).client()
     for i in range(100):
         assert "Item" in ddb.get_item(TableName="crashy", Key={"id": {"S": f"k{i}"}}), i
+
+
+def test_unknown_durability_is_refused(binary):
+    import subprocess
+
+    out = subprocess.run([binary, "serve", "--durability", "sometimes", "--port", "0"], capture_output=True, text=True, timeout=30)
+    assert out.returncode != 0
+    assert "durability" in out.stderr
 
 
 def test_concurrent_clients_8_threads_500_puts(endpoint, make_table):

@@ -21,7 +21,7 @@ final class Zones: Sendable {
 
     let names: [String]
     private let directory: String
-    private let durable: Bool
+    private let durability: Durability
     private let logger: Logger
     /// Log entries kept for a zone that is down before it must catch up by copying instead.
     private let maxLogBacklog: UInt64
@@ -52,11 +52,11 @@ final class Zones: Sendable {
         var executors: [any WriterExecutor] = []
     }
 
-    init(directory: String, region: String, durable: Bool, settings: Settings, logger: Logger) throws {
+    init(directory: String, region: String, durability: Durability, settings: Settings, logger: Logger) throws {
         let suffixes = ["a", "b", "c"]
         names = (0..<max(1, min(3, settings.count))).map { region + suffixes[$0] }
         self.directory = directory
-        self.durable = durable
+        self.durability = durability
         self.logger = logger
         maxLogBacklog = settings.maxLogBacklog
         journalSegmentBytes = settings.journalSegmentBytes
@@ -65,7 +65,7 @@ final class Zones: Sendable {
         var opened: [Member] = []
         for (index, name) in names.enumerated() {
             let store = try NodeStore(
-                path: (directory as NSString).appendingPathComponent(name), zone: name, durable: durable,
+                path: (directory as NSString).appendingPathComponent(name), zone: name, durability: durability,
                 journalSegmentBytes: settings.journalSegmentBytes)
             let executor = executors.isEmpty ? nil : executors[index % executors.count]
             opened.append(
@@ -396,7 +396,7 @@ final class Zones: Sendable {
             try leaderStore.copy(to: fresh)
             try fm.moveItem(atPath: path, toPath: retired)
             try fm.moveItem(atPath: fresh, toPath: path)
-            let store = try NodeStore(path: path, zone: names[zone], durable: durable, journalSegmentBytes: journalSegmentBytes)
+            let store = try NodeStore(path: path, zone: names[zone], durability: durability, journalSegmentBytes: journalSegmentBytes)
             let writer = try ZoneWriter(store: store, executor: executor(of: zone), beforeCommit: shipper(zone))
             members.withLock { $0[zone] = Member(store: store, writer: writer) }
             // The old environment stays mapped until its last reader lets go; its files can go now.
