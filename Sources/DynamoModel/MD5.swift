@@ -55,21 +55,18 @@ enum MD5 {
                             words[i] = UInt32(message[j]) | UInt32(message[j + 1]) << 8 | UInt32(message[j + 2]) << 16 | UInt32(message[j + 3]) << 24
                         }
                         var a = a0, b = b0, c = c0, d = d0
-                        for i in 0..<64 {
-                            var f: UInt32
-                            let g: Int
-                            switch i {
-                            case 0..<16: f = (b & c) | (~b & d); g = i
-                            case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
-                            case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
-                            default: f = c ^ (b | ~d); g = (7 * i) % 16
-                            }
-                            f = f &+ a &+ k[i] &+ words[g]
+                        // The four rounds apart, so each loop has one function and a fixed word order.
+                        @inline(__always) func step(_ f: UInt32, _ i: Int, _ g: Int) {
+                            let sum = f &+ a &+ k[i] &+ words[g]
                             a = d
                             d = c
                             c = b
-                            b = b &+ (f << r[i] | f >> (32 - r[i]))
+                            b = b &+ (sum << r[i] | sum >> (32 - r[i]))
                         }
+                        for i in 0..<16 { step((b & c) | (~b & d), i, i) }
+                        for i in 16..<32 { step((d & b) | (~d & c), i, (5 * i + 1) & 15) }
+                        for i in 32..<48 { step(b ^ c ^ d, i, (3 * i + 5) & 15) }
+                        for i in 48..<64 { step(c ^ (b | ~d), i, (7 * i) & 15) }
                         a0 = a0 &+ a
                         b0 = b0 &+ b
                         c0 = c0 &+ c

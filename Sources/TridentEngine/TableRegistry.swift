@@ -5,11 +5,18 @@ import TridentStorage
 /// The leader's catalog, in memory: what every request consults to find its table without a
 /// storage read. Changed only after the catalog change has committed.
 final class TableRegistry: Sendable {
-    struct Entry: Sendable {
+    /// A class, so a lookup hands out one reference instead of copying (and retaining) every
+    /// field of the definition.
+    final class Entry: Sendable {
         let definition: TableDefinition
         /// The stored bytes: a write job compares them with the catalog inside its transaction to
         /// know the table is still the one it validated against.
         let storedBytes: [UInt8]
+
+        init(definition: TableDefinition, storedBytes: [UInt8]) {
+            self.definition = definition
+            self.storedBytes = storedBytes
+        }
     }
 
     private let entries = Mutex<[String: Entry]>([:])

@@ -18,7 +18,10 @@ struct GetItem {
         let attributesToGet = try request.stringList("AttributesToGet")
         let consistent = try request.bool("ConsistentRead")
         let consumed = try request.string("ReturnConsumedCapacity")
-        let expressions = try ExpressionParameters(request, expressions: [.projection], valueExpressions: [], legacy: ["AttributesToGet"])
+        // The common request names no projection and no placeholders: nothing to parse or resolve.
+        let plain = attributesToGet == nil && !request.has("ProjectionExpression") && !request.has("ExpressionAttributeNames")
+        let expressions =
+            plain ? nil : try ExpressionParameters(request, expressions: [.projection], valueExpressions: [], legacy: ["AttributesToGet"])
 
         var violations = ConstraintViolations()
         violations.notNull(key != nil, "key")
@@ -27,11 +30,16 @@ struct GetItem {
         violations.oneOf(consumed, "returnConsumedCapacity", ParameterValues.returnConsumedCapacity)
         try violations.check()
 
-        try expressions.checkUsage()
-        try decoder.check()
-        var resolver = try expressions.resolver()
-        projection = try ReadProjection.read(attributesToGet: attributesToGet, expression: expressions.text(.projection), resolver: &resolver)
-        try resolver.checkUnused()
+        if let expressions {
+            try expressions.checkUsage()
+            try decoder.check()
+            var resolver = try expressions.resolver()
+            projection = try ReadProjection.read(attributesToGet: attributesToGet, expression: expressions.text(.projection), resolver: &resolver)
+            try resolver.checkUnused()
+        } else {
+            try decoder.check()
+            projection = .all
+        }
         self.tableName = tableName!
         self.key = key!
         self.consistent = consistent ?? false
