@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "DynamoModelTests", dependencies: ["DynamoModel"]),
         .testTarget(name: "DynamoExpressionsTests", dependencies: ["DynamoExpressions"]),
-        .testTarget(name: "TridentStorageTests", dependencies: ["TridentStorage"]),
+        .testTarget(name: "TridentStorageTests", dependencies: ["TridentStorage", "LMDB"]),
         .testTarget(name: "TridentEngineTests", dependencies: ["TridentEngine"]),
         .testTarget(
             name: "TridentServerTests",

@@ -3,6 +3,7 @@
 // while the rest of its group is retried and committed.
 import DynamoModel
 import Foundation
+import LMDB
 import Synchronization
 import Testing
 
@@ -99,6 +100,36 @@ struct ZoneWriterTests {
         next.done.wait()
         writer.shutdown()
         #expect(next.entry?.sequence == 4)
+    }
+
+    /// A data folder from before the journal kept its log in LMDB (`log`: sequence → entry, the last
+    /// entry being the zone's position). Opening it moves the position to its record, drops the
+    /// old log, and the journal continues after it.
+    @Test func anOldLogDatabaseIsMigrated() throws {
+        let dir = NSTemporaryDirectory() + "trident-storage-test-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/us-east-1a"
+        do {
+            let environment = try Environment(path: path, options: .init(mapSize: 1 << 26, maxDatabases: 8))
+            try environment.write { txn in
+                let items = try txn.openDatabase("items")
+                let log = try txn.openDatabase("log")
+                try txn.put(items, [1], [1, 2, 3])
+                for sequence in UInt64(1)...5 {
+                    try txn.put(log, BigEndian.bytes(sequence), LogEntry.encode(term: 3, ops: [.put(.items, key: [1], value: [1, 2, 3])]))
+                }
+            }
+        }
+        let store = try NodeStore(path: path, zone: "us-east-1a", durability: .none)
+        #expect(try store.position() == LogPosition(sequence: 5, term: 3))
+        #expect(try store.read { try $0.value(.items, [1]) } == [1, 2, 3])
+        #expect(try store.environment.write { try $0.openExistingDatabase("log") } == nil)
+        let writer = try ZoneWriter(store: store)
+        let next = RecordingTask(key: [2])
+        writer.submit(next)
+        next.done.wait()
+        writer.shutdown()
+        #expect(next.entry?.sequence == 6)
     }
 
     /// On an executor (the server's event loop), a writer groups, numbers and isolates failures the
