@@ -19,7 +19,7 @@ public final class Journal: Sendable {
     /// A segment is started when the next record would pass this size (or the term changes).
     public static let defaultSegmentCapacity = 16 << 20
     /// Trimmed segment files kept for reuse (a checkpoint interval's worth at a high write rate).
-    static let maxSpares = 8
+    static let maxSpares = 4
 
     let directory: String
     let generation: UInt32
