@@ -106,18 +106,12 @@ public final class Journal: Sendable {
                 keep = index
                 break
             }
-            var failure: (any Error)?
-            let result = segment.scan(upTo: segment.size, minimumGeneration: generation) { header, ops, hash in
-                guard header.sequence > applied else { return true }
-                do {
-                    replay.append(try LogEntry(sequence: header.sequence, encodedOps: ops, hash: hash))
-                } catch {
-                    failure = error
-                    return false
-                }
-                return true
+            let result: JournalSegment.ScanResult
+            do {
+                result = try segment.entries(after: applied, upTo: segment.size, minimumGeneration: generation, into: &replay)
+            } catch {
+                throw Damaged(description: "journal \(segment.path): \(error)")
             }
-            if let failure { throw Damaged(description: "journal \(segment.path): \(failure)") }
             generation = result.generation
             state.end = result.end
             if let last = result.last {
@@ -193,19 +187,7 @@ public final class Journal: Sendable {
         for index in start..<segments.count {
             let segment = segments[index]
             let upTo = index == segments.count - 1 ? end : segment.size
-            var failure: (any Error)?
-            segment.scan(upTo: upTo) { header, ops, hash in
-                guard header.sequence > sequence else { return true }
-                guard header.sequence <= last.sequence, out.count < limit else { return false }
-                do {
-                    out.append(try LogEntry(sequence: header.sequence, encodedOps: ops, hash: hash))
-                } catch {
-                    failure = error
-                    return false
-                }
-                return true
-            }
-            if let failure { throw failure }
+            try segment.entries(after: sequence, through: last.sequence, limit: limit, upTo: upTo, into: &out)
             if out.count >= limit || out.last?.sequence == last.sequence { break }
         }
         return out

@@ -116,6 +116,30 @@ final class JournalSegment: @unchecked Sendable {
         UnsafeRawBufferPointer(start: UnsafeRawPointer(map), count: min(end, size))
     }
 
+    typealias ScanResult = (end: Int, last: UInt64?, generation: UInt32)
+
+    /// Decodes the intact records with sequence numbers in `(after, through]` into `out` (until it
+    /// holds `limit`), scanning as `scan` does.
+    @discardableResult
+    func entries(
+        after: UInt64, through: UInt64 = .max, limit: Int = .max, upTo end: Int, minimumGeneration: UInt32 = 0, into out: inout [LogEntry]
+    ) throws -> ScanResult {
+        var failure: (any Error)?
+        let result = scan(upTo: end, minimumGeneration: minimumGeneration) { header, ops, hash in
+            guard header.sequence > after else { return true }
+            guard header.sequence <= through, out.count < limit else { return false }
+            do {
+                out.append(try LogEntry(sequence: header.sequence, encodedOps: ops, hash: hash))
+                return true
+            } catch {
+                failure = error
+                return false
+            }
+        }
+        if let failure { throw failure }
+        return result
+    }
+
     /// Visits the intact records from offset 0 in order (header, ops, ops hash) while `visit` returns
     /// true; stops at the first record that is torn, stale (not `expected` next, or from an earlier
     /// generation than the one before it) or absent. Returns where the intact part ends.

@@ -59,24 +59,36 @@ struct HTTPTests {
     }
 
     @Test func serverAnswersOverASocket() async throws {
+        try await withServer { port in
+            let health = try rawRequest(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(health.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(health.hasSuffix("healthy: dynamodb.us-east-1.amazonaws.com "))
+            let unknown = try rawRequest(port: port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nX-Amz-Target: Nope\r\n\r\n{}")
+            #expect(unknown.hasPrefix("HTTP/1.1 400 Bad Request"))
+            #expect(unknown.lowercased().contains("x-amz-crc32: 1368724161"))
+            let tooBig = try rawRequest(port: port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 16777217\r\n\r\n", closeAfterHead: true)
+            #expect(tooBig.hasPrefix("HTTP/1.1 413"))
+            let malformed = try rawRequest(port: port, "POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
+            #expect(malformed.hasPrefix("HTTP/1.1 400 Bad Request"))
+            #expect(malformed.contains("Connection: close"))
+        }
+    }
+
+    /// An engine on a temporary folder behind a server on a free port, for the duration of `body`.
+    private func withServer(_ body: (Int) throws -> Void) async throws {
         let directory = NSTemporaryDirectory() + "trident-http-test-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = EngineConfiguration(dataDirectory: directory)
         configuration.durable = false
         let engine = try Engine(configuration: configuration)
         let server = try await Server.start(host: "127.0.0.1", port: 0, router: Router(engine: engine, admin: AdminAPI(engine: engine)), threads: 1)
-        let port = server.localAddress.port!
-        let health = try rawRequest(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        #expect(health.hasPrefix("HTTP/1.1 200 OK"))
-        #expect(health.hasSuffix("healthy: dynamodb.us-east-1.amazonaws.com "))
-        let unknown = try rawRequest(port: port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nX-Amz-Target: Nope\r\n\r\n{}")
-        #expect(unknown.hasPrefix("HTTP/1.1 400 Bad Request"))
-        #expect(unknown.lowercased().contains("x-amz-crc32: 1368724161"))
-        let tooBig = try rawRequest(port: port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 16777217\r\n\r\n", closeAfterHead: true)
-        #expect(tooBig.hasPrefix("HTTP/1.1 413"))
-        let malformed = try rawRequest(port: port, "POST / HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}")
-        #expect(malformed.hasPrefix("HTTP/1.1 400 Bad Request"))
-        #expect(malformed.contains("Connection: close"))
+        do {
+            try body(server.localAddress.port!)
+        } catch {
+            await server.stop()
+            engine.shutdown()
+            throw error
+        }
         await server.stop()
         engine.shutdown()
     }
@@ -84,29 +96,23 @@ struct HTTPTests {
     /// Pipelined requests on one connection are answered in order, each seeing the ones before it:
     /// the GetItem after a PutItem (answered only once durable) finds the item.
     @Test func pipelinedRequestsRunInOrder() async throws {
-        let directory = NSTemporaryDirectory() + "trident-http-test-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = EngineConfiguration(dataDirectory: directory)
-        configuration.durable = false
-        let engine = try Engine(configuration: configuration)
-        let server = try await Server.start(host: "127.0.0.1", port: 0, router: Router(engine: engine, admin: AdminAPI(engine: engine)), threads: 1)
-        func request(_ operation: String, _ body: String) -> String {
-            "POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.\(operation)\r\nContent-Type: application/x-amz-json-1.0\r\n"
-                + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+        try await withServer { port in
+            func request(_ operation: String, _ body: String) -> String {
+                "POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.\(operation)\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            }
+            let create = request(
+                "CreateTable",
+                #"{"TableName":"pipe","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"#
+                    + #""KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}"#)
+            let put = request("PutItem", #"{"TableName":"pipe","Item":{"id":{"S":"a"},"n":{"N":"1"}}}"#)
+            let get = request("GetItem", #"{"TableName":"pipe","Key":{"id":{"S":"a"}},"ConsistentRead":true}"#)
+            let text = try rawRequest(port: port, create + put + get, responses: 3)
+            let bodies = text.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.components(separatedBy: "HTTP/1.1").first ?? "" }
+            #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+            #expect(bodies.count == 3 && bodies[0].hasPrefix(#"{"TableDescription""#) && bodies[1] == "{}")
+            #expect(bodies.last.map { $0.contains(#""n":{"N":"1"}"#) && $0.contains(#""id":{"S":"a"}"#) } == true)
         }
-        let create = request(
-            "CreateTable",
-            #"{"TableName":"pipe","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"#
-                + #""KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}"#)
-        let put = request("PutItem", #"{"TableName":"pipe","Item":{"id":{"S":"a"},"n":{"N":"1"}}}"#)
-        let get = request("GetItem", #"{"TableName":"pipe","Key":{"id":{"S":"a"}},"ConsistentRead":true}"#)
-        let text = try rawRequest(port: server.localAddress.port!, create + put + get, responses: 3)
-        let bodies = text.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.components(separatedBy: "HTTP/1.1").first ?? "" }
-        #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
-        #expect(bodies.count == 3 && bodies[0].hasPrefix(#"{"TableDescription""#) && bodies[1] == "{}")
-        #expect(bodies.last.map { $0.contains(#""n":{"N":"1"}"#) && $0.contains(#""id":{"S":"a"}"#) } == true)
-        await server.stop()
-        engine.shutdown()
     }
 
     /// One request over a fresh TCP connection; returns everything until the response is complete.

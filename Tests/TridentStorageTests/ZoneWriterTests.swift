@@ -52,6 +52,16 @@ func temporaryStore(_ zone: String = "us-east-1a") throws -> (NodeStore, String)
     return (try NodeStore(path: dir + "/" + zone, zone: zone, durability: .none), dir)
 }
 
+/// The sequence number a new write on `store` gets.
+func nextSequence(_ store: NodeStore) throws -> UInt64? {
+    let writer = try ZoneWriter(store: store)
+    let next = RecordingTask(key: [0xFE])
+    writer.submit(next)
+    next.done.wait()
+    writer.shutdown()
+    return next.entry?.sequence
+}
+
 struct ZoneWriterTests {
     @Test func numbersEveryWriteAndLogsIt() throws {
         let (store, dir) = try temporaryStore()
@@ -94,12 +104,7 @@ struct ZoneWriterTests {
         let reopened = try NodeStore(path: path, zone: "us-east-1a", durability: .none)
         #expect(try reopened.position() == LogPosition(sequence: 3, term: 7))
         #expect(try reopened.read { try [$0.value(.items, [1]), $0.value(.items, [2])] } == [nil, [9]])
-        let writer = try ZoneWriter(store: reopened)
-        let next = RecordingTask(key: [4])
-        writer.submit(next)
-        next.done.wait()
-        writer.shutdown()
-        #expect(next.entry?.sequence == 4)
+        #expect(try nextSequence(reopened) == 4)
     }
 
     /// A data folder from before the journal kept its log in LMDB (`log`: sequence → entry, the last
@@ -124,12 +129,7 @@ struct ZoneWriterTests {
         #expect(try store.position() == LogPosition(sequence: 5, term: 3))
         #expect(try store.read { try $0.value(.items, [1]) } == [1, 2, 3])
         #expect(try store.environment.write { try $0.openExistingDatabase("log") } == nil)
-        let writer = try ZoneWriter(store: store)
-        let next = RecordingTask(key: [2])
-        writer.submit(next)
-        next.done.wait()
-        writer.shutdown()
-        #expect(next.entry?.sequence == 6)
+        #expect(try nextSequence(store) == 6)
     }
 
     /// On an executor (the server's event loop), a writer groups, numbers and isolates failures the
