@@ -53,6 +53,9 @@ struct Serve: AsyncParsableCommand {
     )
     var durability: Durability = .journal
 
+    @Option(help: "Seconds between flushes of the data files in journal mode (a zone's journal keeps about this long of writes).")
+    var checkpointInterval: Double = 10
+
     @Flag(help: "Benchmark ceiling: the same HTTP stack answering every API request with a fixed ~1 KB body (no parsing, no storage).")
     var nullBackend = false
 
@@ -66,6 +69,7 @@ struct Serve: AsyncParsableCommand {
         if zones != 1 && zones != 3 { throw ValidationError("--zones must be 1 or 3") }
         if replicationLagMs < 0 { throw ValidationError("--replication-lag-ms must be zero or more") }
         if !(ttlGraceSeconds >= 0) { throw ValidationError("--ttl-grace-seconds must be zero or more") }
+        if !(checkpointInterval > 0) { throw ValidationError("--checkpoint-interval must be a positive number of seconds") }
     }
 
     func run() async throws {
@@ -103,6 +107,7 @@ struct Serve: AsyncParsableCommand {
         configuration.capacityMode = capacity
         configuration.zoneCount = zones
         configuration.replicationLagMilliseconds = replicationLagMs
+        configuration.checkpointInterval = checkpointInterval
         // A strict commit waits for the disk inside the writer: not on a thread that serves requests.
         if durability == .journal { configuration.writerExecutors = loops.writerExecutors }
         let engine = try Engine(configuration: configuration, logger: logger)

@@ -64,6 +64,29 @@ def test_unknown_durability_is_refused(binary):
     assert "durability" in out.stderr
 
 
+def test_frequent_checkpoints_keep_every_write_through_kill_9(spawn):
+    import time
+
+    server = spawn("--checkpoint-interval", "0.2")
+    ddb = server.client()
+    create(ddb, "flushed")
+    for i in range(60):
+        ddb.put_item(TableName="flushed", Item={"id": {"S": f"k{i}"}})
+        if i % 20 == 19:
+            time.sleep(0.5)  # checkpoints and journal trims happen in between
+    server.kill9()
+    ddb = spawn(data_dir=server.data_dir).client()
+    assert ddb.scan(TableName="flushed", Select="COUNT")["Count"] == 60
+
+
+def test_checkpoint_interval_must_be_positive(binary):
+    import subprocess
+
+    out = subprocess.run([binary, "serve", "--checkpoint-interval", "0", "--port", "0"], capture_output=True, text=True, timeout=30)
+    assert out.returncode != 0
+    assert "--checkpoint-interval must be a positive number of seconds" in out.stderr
+
+
 def test_concurrent_clients_8_threads_500_puts(endpoint, make_table):
     table = make_table()
     errors = []
