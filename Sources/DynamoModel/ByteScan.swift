@@ -1,12 +1,12 @@
 /// Scans over JSON text eight bytes at a time: the strings of a session item are long runs that
 /// need no escaping, and both the request reader and the response writer walk every byte of them.
-enum ByteScan {
+public enum ByteScan {
     private static let ones: UInt64 = 0x0101_0101_0101_0101
     private static let highs: UInt64 = 0x8080_8080_8080_8080
 
     /// Where the next byte that is special inside a JSON string (a control character, `"` or `\\`)
     /// is, at or after `start`; `text.count` when none is.
-    static func firstSpecial(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    public static func firstSpecial(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var i = start
         let n = text.count
         if let base = text.baseAddress {
@@ -31,7 +31,7 @@ enum ByteScan {
     }
 
     /// Whether every byte is ASCII (so the text is valid UTF-8 without checking further).
-    static func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
         let n = text.count
         var any: UInt64 = 0

@@ -79,6 +79,8 @@ public final class Engine: Sendable {
     /// The handlers by their full `X-Amz-Target`, so dispatch is one lookup without building strings.
     static let targets: [String: Handler] = Dictionary(uniqueKeysWithValues: operations.map { (targetPrefix + $0.key, $0.value) })
 
+    static let getItemTarget = targetPrefix + "GetItem"
+
     /// Runs one request. `reply` is called exactly once, on any thread.
     public func handle(target: String?, body: [UInt8], reply: @escaping Reply) {
         guard let target, let handler = Self.targets[target] else {
@@ -86,6 +88,8 @@ public final class Engine: Sendable {
             return
         }
         do {
+            // The session stores' everyday read skips the JSON tree (anything unusual falls through).
+            if target == Self.getItemTarget, let get = GetItem(plain: body) { return try GetItem.run(self, get, reply) }
             let request = try RequestFields.parse(body)
             try handler(self, request, reply)
         } catch {

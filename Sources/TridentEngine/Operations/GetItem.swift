@@ -47,7 +47,10 @@ struct GetItem {
     }
 
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
-        let get = try GetItem(request)
+        try run(engine, GetItem(request), reply)
+    }
+
+    static func run(_ engine: Engine, _ get: GetItem, _ reply: @escaping Reply) throws(DynamoError) {
         let table = try engine.dataTable(get.tableName)
         let key = try PrimaryKey.exact(get.key, schema: table.keySchema)
         // The response is written straight from the stored bytes, inside the read snapshot.
