@@ -9,10 +9,11 @@ import DynamoModel
 /// with the same meaning, so the two cannot answer differently.
 extension GetItem {
     init?(plain body: [UInt8]) {
-        guard let fields = body.withUnsafeBufferPointer({ bytes in
-            var scanner = PlainRequestScanner(bytes: bytes)
-            return scanner.getItem()
-        })
+        guard
+            let fields = body.withUnsafeBufferPointer({ bytes in
+                var scanner = PlainRequestScanner(bytes: bytes)
+                return scanner.getItem()
+            })
         else { return nil }
         guard TableNames.matchesPattern(fields.tableName), (3...255).contains(fields.tableName.utf8.count) else { return nil }
         if let consumed = fields.consumed, !ParameterValues.returnConsumedCapacity.contains(consumed) { return nil }
