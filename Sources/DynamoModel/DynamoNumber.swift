@@ -149,9 +149,16 @@ extension DynamoNumber: Comparable {
 extension DynamoNumber: CustomStringConvertible {
     /// DynamoDB's normalized text: plain notation, no exponent, no trailing zeros (`1.5`, `100`, `-0.001`).
     public var description: String {
-        if isZero { return "0" }
         var out: [UInt8] = []
         out.reserveCapacity(digits.count + max(0, abs(exponent)) + 3)
+        digits.withUnsafeBufferPointer { Self.appendText(digits: $0, exponent: exponent, isNegative: isNegative, to: &out) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the canonical text of ± 0.d₁d₂…dₙ × 10^exponent (what `description` is) — also
+    /// straight from stored digits, without making a number first.
+    public static func appendText(digits: UnsafeBufferPointer<UInt8>, exponent: Int, isNegative: Bool, to out: inout [UInt8]) {
+        if digits.isEmpty { return out.append(UInt8(ascii: "0")) }
         if isNegative { out.append(UInt8(ascii: "-")) }
         let zero = UInt8(ascii: "0")
         if exponent <= 0 {
@@ -167,6 +174,5 @@ extension DynamoNumber: CustomStringConvertible {
             out.append(UInt8(ascii: "."))
             for d in digits[exponent...] { out.append(zero + d) }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 }

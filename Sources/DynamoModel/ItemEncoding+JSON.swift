@@ -103,10 +103,28 @@ extension ItemEncoding {
             }
         }
 
+        /// A stored number's text, written from its packed digits (no number, no string in between).
         mutating func number(_ reader: inout Varint.Reader) throws -> Int {
-            let n = try ItemEncoding.readNumber(&reader)
-            if !measuring { writer.string(n.description) }
-            return ItemSize.of(n)
+            let negative = try reader.byte() == 1
+            let exponent = Int(try reader.byte()) - 129
+            let count = try reader.varint()
+            guard count <= DynamoNumber.maxDigits else { throw Varint.Corrupt("number too long") }
+            if !measuring {
+                try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DynamoNumber.maxDigits + 1) { digits in
+                    var i = 0
+                    while i < count {
+                        let pair = try reader.byte()
+                        digits[i] = pair >> 4
+                        digits[i + 1] = pair & 0x0F
+                        i += 2
+                    }
+                    let used = UnsafeBufferPointer(rebasing: digits[0..<count])
+                    writer.string(unescaped:) { DynamoNumber.appendText(digits: used, exponent: exponent, isNegative: negative, to: &$0) }
+                }
+            } else {
+                for _ in 0..<((count + 1) / 2) { _ = try reader.byte() }
+            }
+            return ItemSize.ofNumber(digitCount: count, exponent: exponent, isNegative: negative)
         }
 
         func tagName(_ tag: Tag) -> String {

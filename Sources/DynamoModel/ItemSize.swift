@@ -27,11 +27,14 @@ public enum ItemSize {
     /// Numbers are stored as base-100 digits plus an exponent byte (and a terminator when negative):
     /// pairs align on even powers of ten, so the digit count and the exponent's parity both matter.
     public static func of(_ n: DynamoNumber) -> Int {
-        if n.isZero { return 1 }
-        let d = n.digits.count
+        ofNumber(digitCount: n.digits.count, exponent: n.exponent, isNegative: n.isNegative)
+    }
+
+    static func ofNumber(digitCount d: Int, exponent: Int, isNegative: Bool) -> Int {
+        if d == 0 { return 1 }
         // `exponent` is for 0.d₁d₂…; the leading digit's power of ten is one less.
-        let leadingPower = n.exponent - 1
+        let leadingPower = exponent - 1
         let pairs = (d + 1) / 2 + (d % 2 == 0 && leadingPower % 2 == 0 ? 1 : 0)
-        return 1 + pairs + (n.isNegative ? 1 : 0)
+        return 1 + pairs + (isNegative ? 1 : 0)
     }
 }

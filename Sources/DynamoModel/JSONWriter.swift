@@ -53,6 +53,15 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// A string whose text `write` appends, and which needs no escaping (a number's digits).
+    public mutating func string(unescaped write: (inout [UInt8]) -> Void) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        write(&bytes)
+        bytes.append(UInt8(ascii: "\""))
+        needsComma = true
+    }
+
     public mutating func key(utf8 name: UnsafeRawBufferPointer) {
         separate()
         appendQuoted(name.bindMemory(to: UInt8.self))

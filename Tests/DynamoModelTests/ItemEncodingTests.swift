@@ -64,4 +64,18 @@ struct ItemStreamingTests {
             #expect(try decoder.decodeMap(o) == item)
         }
     }
+
+    /// Numbers are written from their packed digits: the text is exactly `description`'s.
+    @Test(arguments: ["0", "7", "-12", "1764000000", "0.000123", "-1.5E+30", "123.456", "1e-130", String(repeating: "9", count: 38)])
+    func streamedNumbersReadAsTheirCanonicalText(text: String) throws {
+        let n = try DynamoNumber(parsing: text)
+        for item: Item in [["n": .number(n)], ["ns": .numberSet([n])]] {
+            var streamed = JSONWriter()
+            let size = try ItemEncoding.encode(item).withUnsafeBytes { try ItemEncoding.writeJSON($0, to: &streamed) }
+            var reference = JSONWriter()
+            reference.item(item)
+            #expect(String(decoding: streamed.bytes, as: UTF8.self) == String(decoding: reference.bytes, as: UTF8.self))
+            #expect(size == ItemSize.of(item))
+        }
+    }
 }
