@@ -201,6 +201,14 @@ public final class Journal: Sendable {
     public func append(_ entries: [LogEntry]) throws -> Mark {
         try state.withLock { s in
             let mark = Mark(segments: s.segments.count, end: s.end, last: s.last)
+            // The records bound for one segment go out in one pwrite: `pending` starts at `pendingOffset`.
+            var pending: [UInt8] = []
+            var pendingOffset = s.end
+            func flush(into segment: JournalSegment?) throws {
+                guard !pending.isEmpty, let segment else { return }
+                try pending.withUnsafeBytes { try segment.write($0, at: pendingOffset) }
+                pending.removeAll(keepingCapacity: true)
+            }
             do {
                 for entry in entries {
                     if let last = s.last, entry.sequence != last.sequence + 1 {
@@ -214,6 +222,7 @@ public final class Journal: Sendable {
                         s.unsynced.removeAll { $0 === empty }
                     }
                     if s.segments.isEmpty || s.segments.last!.term != entry.term || (s.end + size > s.segments.last!.size && s.end > 0) {
+                        try flush(into: s.segments.last)
                         let segment = try JournalSegment.create(
                             directory: directory, first: entry.sequence, term: entry.term, capacity: max(segmentCapacity, size),
                             spare: s.spares.popLast())
@@ -221,13 +230,15 @@ public final class Journal: Sendable {
                         s.unsynced.append(segment)
                         s.directoryChanged = true
                         s.end = 0
+                        pendingOffset = 0
                     } else if s.unsynced.last !== s.segments.last {
                         s.unsynced.append(s.segments.last!)
                     }
-                    s.segments.last!.write(entry, generation: generation, at: s.end)
+                    JournalRecord.append(entry, generation: generation, to: &pending)
                     s.end += size
                     s.last = entry.position
                 }
+                try flush(into: s.segments.last)
                 return mark
             } catch {
                 Self.rollBack(&s, to: mark)

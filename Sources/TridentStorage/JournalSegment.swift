@@ -6,9 +6,11 @@ import Foundation
     import Darwin
 #endif
 
-/// One file of a zone's journal: the records of consecutive entries of one term, written and read
-/// through a shared mapping of the whole (preallocated) file — an append is a copy into memory, no
-/// system call; fdatasync writes the dirtied pages.
+/// One file of a zone's journal: the records of consecutive entries of one term, in a preallocated
+/// file. Appends are `pwrite`s; reads go through a read-only mapping of the whole file (the page
+/// cache is the same, so a read sees every write that returned). Not written through the mapping:
+/// an fdatasync of pages dirtied through a shared mapping cost this VM's kernel about 160 µs of CPU
+/// and 2 ms, against 40 µs and 0.16 ms after pwrite.
 /// Named `<first sequence>-<term>.log`, both as 20 decimal digits, so a listing sorts in log order
 /// and tells each entry's term without reading it.
 final class JournalSegment: @unchecked Sendable {
@@ -16,7 +18,7 @@ final class JournalSegment: @unchecked Sendable {
     let first: UInt64
     let term: UInt64
     let fd: Int32
-    private let map: UnsafeMutableRawPointer
+    private let map: UnsafeRawPointer
     let size: Int
 
     static func fileName(first: UInt64, term: UInt64) -> String {
@@ -56,12 +58,12 @@ final class JournalSegment: @unchecked Sendable {
             throw IOError(operation: "fstat", path: path, code: code)
         }
         size = Int(info.st_size)
-        guard size > 0, let mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
+        guard size > 0, let mapped = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
             let code = errno
             close(fd)
             throw IOError(operation: "mmap", path: path, code: code)
         }
-        map = mapped
+        map = UnsafeRawPointer(mapped)
     }
 
     /// Creates a segment of at least `capacity` bytes, reusing `spare` (an old segment's file) when
@@ -87,20 +89,34 @@ final class JournalSegment: @unchecked Sendable {
     }
 
     deinit {
-        munmap(map, size)
+        munmap(UnsafeMutableRawPointer(mutating: map), size)
         close(fd)
     }
 
-    /// Writes `entry` as a record at `offset` (the caller checked it fits).
-    func write(_ entry: LogEntry, generation: UInt32, at offset: Int) {
-        precondition(offset + JournalRecord.size(of: entry) <= size, "journal record beyond its segment")
-        JournalRecord.write(entry, generation: generation, to: map + offset)
+    /// Writes encoded records at `offset` (the caller checked they fit).
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        precondition(offset + bytes.count <= size, "journal record beyond its segment")
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw IOError(operation: "pwrite", path: path, code: n < 0 ? errno : EIO) }
+            done += n
+        }
     }
 
     /// Zeroes `[from, to)`: forgotten records a recovery must never find.
     func erase(from: Int, to: Int) {
-        guard to > from else { return }
-        (map + from).initializeMemory(as: UInt8.self, repeating: 0, count: min(to, size) - from)
+        let end = min(to, size)
+        guard end > from else { return }
+        let zeros = [UInt8](repeating: 0, count: min(end - from, 1 << 20))
+        var offset = from
+        while offset < end {
+            let count = min(zeros.count, end - offset)
+            // Best effort: a failed erase leaves records whose sequence numbers the next append rewrites.
+            guard (try? zeros.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[0..<count]), at: offset) }) != nil else { return }
+            offset += count
+        }
     }
 
     func sync() throws {
@@ -113,7 +129,7 @@ final class JournalSegment: @unchecked Sendable {
 
     /// The bytes `[0, end)`, borrowed from the mapping: valid while the segment lives.
     func bytes(upTo end: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: UnsafeRawPointer(map), count: min(end, size))
+        UnsafeRawBufferPointer(start: map, count: min(end, size))
     }
 
     typealias ScanResult = (end: Int, last: UInt64?, generation: UInt32)
