@@ -83,13 +83,11 @@ public final class Engine: Sendable {
 
     /// Runs one request. `reply` is called exactly once, on any thread.
     public func handle(target: String?, body: [UInt8], reply: @escaping Reply) {
-        guard let target, let handler = Self.targets[target] else {
-            reply(.failure(.unknownOperation))
-            return
-        }
         do {
-            // The session stores' everyday read skips the JSON tree (anything unusual falls through).
+            // The session stores' everyday read skips the JSON tree and the handler lookup (anything
+            // unusual falls through).
             if target == Self.getItemTarget, let get = GetItem(plain: body) { return try GetItem.run(self, get, reply) }
+            guard let target, let handler = Self.targets[target] else { return reply(.failure(.unknownOperation)) }
             let request = try RequestFields.parse(body)
             try handler(self, request, reply)
         } catch {
