@@ -14,7 +14,6 @@ enum JournalRecord {
 
     static func size(of entry: LogEntry) -> Int { headerSize + entry.encoded.bytes.count }
 
-    /// Writes `entry` as one record at `destination` (exactly `size(of:)` bytes).
     /// Appends `entry`'s record to `out`.
     static func append(_ entry: LogEntry, generation: UInt32, to out: inout [UInt8]) {
         let start = out.count
@@ -22,6 +21,7 @@ enum JournalRecord {
         out.withUnsafeMutableBytes { write(entry, generation: generation, to: $0.baseAddress! + start) }
     }
 
+    /// Writes `entry` as one record at `destination` (exactly `size(of:)` bytes).
     static func write(_ entry: LogEntry, generation: UInt32, to destination: UnsafeMutableRawPointer) {
         let ops = entry.encoded.bytes
         destination.storeBytes(of: UInt32(ops.count).littleEndian, toByteOffset: 0, as: UInt32.self)
