@@ -2,13 +2,6 @@
 /// it gives Scan its unordered-looking order and parallel-scan segments as hash ranges.
 /// Not used for anything that needs collision resistance against an adversary.
 enum MD5 {
-    private static let shifts: [UInt32] = [
-        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-        5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
-        4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-        6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
-    ]
-
     /// floor(abs(sin(i + 1)) × 2^32), the RFC's table.
     private static let constants: [UInt32] = [
         0xd76a_a478, 0xe8c7_b756, 0x2420_70db, 0xc1bd_ceee, 0xf57c_0faf, 0x4787_c62a, 0xa830_4613, 0xfd46_9501,
@@ -46,33 +39,47 @@ enum MD5 {
 
     private static func digest(padded message: UnsafeBufferPointer<UInt8>, appendingTo out: inout [UInt8]) {
         var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xefcd_ab89, c0: UInt32 = 0x98ba_dcfe, d0: UInt32 = 0x1032_5476
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 16) { words in
-            constants.withUnsafeBufferPointer { k in
-                shifts.withUnsafeBufferPointer { r in
-                    for chunk in stride(from: 0, to: message.count, by: 64) {
-                        for i in 0..<16 {
-                            let j = chunk + i * 4
-                            words[i] = UInt32(message[j]) | UInt32(message[j + 1]) << 8 | UInt32(message[j + 2]) << 16 | UInt32(message[j + 3]) << 24
-                        }
-                        var a = a0, b = b0, c = c0, d = d0
-                        // The four rounds apart, so each loop has one function and a fixed word order.
-                        @inline(__always) func step(_ f: UInt32, _ i: Int, _ g: Int) {
-                            let sum = f &+ a &+ k[i] &+ words[g]
-                            a = d
-                            d = c
-                            c = b
-                            b = b &+ (sum << r[i] | sum >> (32 - r[i]))
-                        }
-                        for i in 0..<16 { step((b & c) | (~b & d), i, i) }
-                        for i in 16..<32 { step((d & b) | (~d & c), i, (5 * i + 1) & 15) }
-                        for i in 32..<48 { step(b ^ c ^ d, i, (3 * i + 5) & 15) }
-                        for i in 48..<64 { step(c ^ (b | ~d), i, (7 * i) & 15) }
-                        a0 = a0 &+ a
-                        b0 = b0 &+ b
-                        c0 = c0 &+ c
-                        d0 = d0 &+ d
-                    }
+        let raw = UnsafeRawBufferPointer(message)
+        constants.withUnsafeBufferPointer { k in
+            for chunk in stride(from: 0, to: message.count, by: 64) {
+                var a = a0, b = b0, c = c0, d = d0
+                // Shift amounts as literals (the RFC's per-round table), so each rotation is one
+                // instruction; the four rounds apart, so each loop has one function and word order.
+                @inline(__always) func step(_ f: UInt32, _ i: Int, _ g: Int, _ s: UInt32) {
+                    let sum = f &+ a &+ k[i] &+ UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: chunk + g * 4, as: UInt32.self))
+                    a = d
+                    d = c
+                    c = b
+                    b = b &+ (sum << s | sum >> (32 - s))
                 }
+                for i in stride(from: 0, to: 16, by: 4) {
+                    step((b & c) | (~b & d), i, i, 7)
+                    step((b & c) | (~b & d), i + 1, i + 1, 12)
+                    step((b & c) | (~b & d), i + 2, i + 2, 17)
+                    step((b & c) | (~b & d), i + 3, i + 3, 22)
+                }
+                for i in stride(from: 16, to: 32, by: 4) {
+                    step((d & b) | (~d & c), i, (5 * i + 1) & 15, 5)
+                    step((d & b) | (~d & c), i + 1, (5 * i + 6) & 15, 9)
+                    step((d & b) | (~d & c), i + 2, (5 * i + 11) & 15, 14)
+                    step((d & b) | (~d & c), i + 3, (5 * i + 16) & 15, 20)
+                }
+                for i in stride(from: 32, to: 48, by: 4) {
+                    step(b ^ c ^ d, i, (3 * i + 5) & 15, 4)
+                    step(b ^ c ^ d, i + 1, (3 * i + 8) & 15, 11)
+                    step(b ^ c ^ d, i + 2, (3 * i + 11) & 15, 16)
+                    step(b ^ c ^ d, i + 3, (3 * i + 14) & 15, 23)
+                }
+                for i in stride(from: 48, to: 64, by: 4) {
+                    step(c ^ (b | ~d), i, (7 * i) & 15, 6)
+                    step(c ^ (b | ~d), i + 1, (7 * i + 7) & 15, 10)
+                    step(c ^ (b | ~d), i + 2, (7 * i + 14) & 15, 15)
+                    step(c ^ (b | ~d), i + 3, (7 * i + 21) & 15, 21)
+                }
+                a0 = a0 &+ a
+                b0 = b0 &+ b
+                c0 = c0 &+ c
+                d0 = d0 &+ d
             }
         }
         for word in [a0, b0, c0, d0] {
