@@ -23,9 +23,16 @@ public struct ExpressionResolver {
 
     // MARK: entry points
 
+    static let conditions = SyntaxCache<SyntaxCondition>()
+    static let updates = SyntaxCache<[SyntaxUpdateSection]>()
+    static let projections = SyntaxCache<[SyntaxPath]>()
+
     public mutating func condition(_ text: String, kind: ExpressionKind) throws(DynamoError) -> Condition {
-        let syntax = try Parser.condition(text, kind: kind)
-        try Walk(kind: kind).condition(syntax)
+        let syntax = try Self.conditions.syntax(kind, text) { () throws(DynamoError) in
+            let syntax = try Parser.condition(text, kind: kind)
+            try Walk(kind: kind).condition(syntax)
+            return syntax
+        }
         var operators = 0
         let resolved = try resolve(syntax, kind: kind, operators: &operators)
         if operators > Self.maxOperators {
@@ -35,8 +42,11 @@ public struct ExpressionResolver {
     }
 
     public mutating func update(_ text: String) throws(DynamoError) -> Update {
-        let sections = try Parser.update(text)
-        try Walk(kind: .update).update(sections)
+        let sections = try Self.updates.syntax(.update, text) { () throws(DynamoError) in
+            let sections = try Parser.update(text)
+            try Walk(kind: .update).update(sections)
+            return sections
+        }
         var actions: [UpdateAction] = []
         var trie = PathTrie()
         var operators = 0
@@ -57,9 +67,12 @@ public struct ExpressionResolver {
     }
 
     public mutating func projection(_ text: String) throws(DynamoError) -> [DocumentPath] {
-        let syntax = try Parser.projection(text)
-        let walk = Walk(kind: .projection)
-        for path in syntax { try walk.path(path) }
+        let syntax = try Self.projections.syntax(.projection, text) { () throws(DynamoError) in
+            let syntax = try Parser.projection(text)
+            let walk = Walk(kind: .projection)
+            for path in syntax { try walk.path(path) }
+            return syntax
+        }
         var trie = PathTrie()
         var paths: [DocumentPath] = []
         for path in syntax {
