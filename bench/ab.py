@@ -38,7 +38,7 @@ def main():
         sys.exit("ab.py needs wrk (make bench installs it)")
     builds = {"old": args.old, "new": args.new}
     workloads = args.workloads.split(",")
-    settings = argparse.Namespace(seconds=args.seconds, client_cpu=0)
+    settings = argparse.Namespace(seconds=args.seconds, rounds=args.rounds, client_cpu=0)
     workdir = tempfile.mkdtemp(prefix="trident-ab-")
     servers = {}
     try:
@@ -48,27 +48,14 @@ def main():
                                                 os.path.join(workdir, name), *args.serve_args.split()], port, 1)
             bench.create_table(port)
             bench.preload(port, 0, args.items)
-            servers[name].pause()
         bench.settle()
-        results = {(n, w): [] for n in builds for w in workloads}
-        for round_ in range(args.rounds):
-            order = list(builds) if round_ % 2 == 0 else list(builds)[::-1]
-            for workload in workloads:
-                for name in order:
-                    cell = bench.run_alone(servers[name], list(servers.values()), workload, args.connections, settings, args.items)
-                    servers[name].pause()
-                    results[(name, workload)].append(cell)
-                    print(f"{workload:18} {name:4} {cell['rps']:9.0f} req/s  p50 {cell['p50_ms']:.3f}  p99 {cell['p99_ms']:.3f} ms",
-                          file=sys.stderr, flush=True)
         print(f"{'workload':18} {'old median':>11} {'new median':>11} {'change':>8}   ({args.rounds} alternated rounds, "
               f"{args.connections} connections)")
         for workload in workloads:
-            medians = []
-            for name in builds:
-                rates = sorted(cell["rps"] for cell in results[(name, workload)])
-                medians.append(rates[len(rates) // 2])
-            change = (medians[1] - medians[0]) / medians[0] * 100 if medians[0] else 0
-            print(f"{workload:18} {medians[0]:11.0f} {medians[1]:11.0f} {change:7.1f}%")
+            medians = bench.rounds(servers, workload, args.connections, settings, args.items)
+            old, new = medians["old"]["rps"], medians["new"]["rps"]
+            change = (new - old) / old * 100 if old else 0
+            print(f"{workload:18} {old:11.0f} {new:11.0f} {change:7.1f}%", flush=True)
     finally:
         for server in servers.values():
             server.resume()

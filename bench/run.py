@@ -6,7 +6,9 @@ Starts a release `trident serve` and, on the same CPU, the servers it is measure
 body: Trident's own ceiling), nginx answering with the same fixed body (the machine's HTTP ceiling)
 and moto's `moto_server` (the peer). They run one at a time (the others stopped with SIGSTOP), each
 pinned to one CPU, driven by wrk (one thread) pinned to the other, on each workload and connection
-count. Prints one table with requests/s, p50, p99, errors and Trident's ratio to each, then
+count, in alternated rounds (`--rounds`): a shared VM drifts by ±20 % within a minute, so one cell
+per server says little, and the median of cells taken in turn says what the ratio is. Prints one
+table with the medians of requests/s, p50 and p99, the errors and Trident's ratio to each, then
 start-up time and memory. Optionally (`--size-check`) compares GetItem and PutItem throughput with
 10,000 and 1,000,000 items. Every server listens on 127.0.0.1 and is stopped at the end.
 """
@@ -156,10 +158,20 @@ def preload(port, first, last, threads=8):
         raise failures[0]
 
 
+def dirty_mb():
+    with open("/proc/meminfo") as f:
+        fields = dict(line.split(":", 1) for line in f)
+    return (int(fields["Dirty"].split()[0]) + int(fields["Writeback"].split()[0])) / 1024
+
+
 def settle():
-    """Waits out the checkpoint that writes the preloaded pages to disk (every 10 s), so it does not
-    land in the first measurements."""
+    """Waits out the checkpoint that writes the preloaded pages to disk (every 10 s), and then until
+    the machine has written back its dirty pages (a million items leave gigabytes of them), so
+    neither lands in the first measurements."""
     time.sleep(float(os.environ.get("BENCH_SETTLE_SECONDS", 12)))
+    deadline = time.time() + 120
+    while dirty_mb() > 64 and time.time() < deadline:
+        time.sleep(0.5)
 
 
 def wrk(port, workload, connections, seconds, cpu, items):
@@ -187,6 +199,26 @@ def run_alone(server, others, workload, connections, args, items):
             other.resume()
 
 
+def median(cells):
+    """The median cell by requests/s, with every cell's errors added up."""
+    ranked = sorted(cells, key=lambda cell: cell["rps"])
+    return dict(ranked[len(ranked) // 2], errors=sum(cell["errors"] for cell in cells))
+
+
+def rounds(servers, workload, connections, args, items):
+    """`args.rounds` cells of each server, alternating which goes first; the median of each. Each cell
+    is printed to stderr as it is taken, so the spread shows."""
+    cells = {name: [] for name in servers}
+    for round_ in range(args.rounds):
+        order = list(servers) if round_ % 2 == 0 else list(servers)[::-1]
+        for name in order:
+            cell = run_alone(servers[name], list(servers.values()), workload, connections, args, items)
+            cells[name].append(cell)
+            print(f"  {workload} c={connections} {name}: {cell['rps']:.0f} req/s, p50 {cell['p50_ms']:.3f} ms, p99 {cell['p99_ms']:.3f} ms",
+                  file=sys.stderr, flush=True)
+    return {name: median(c) for name, c in cells.items()}
+
+
 def ratio(a, b):
     return f"{a / b:6.2f}" if b else "     -"
 
@@ -195,7 +227,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build/release/trident"))
     parser.add_argument("--items", type=int, default=int(os.environ.get("BENCH_ITEMS", 100000)))
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 5)))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 3)))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 3)),
+                        help="cells per server and workload, taken in turn; the table shows their medians")
     parser.add_argument("--connections", default=os.environ.get("BENCH_CONNECTIONS", "1,16,64"))
     parser.add_argument("--workloads", default=os.environ.get("BENCH_WORKLOADS", "getitem,getitem-eventual,putitem,updateitem,mixed"))
     parser.add_argument("--peers", default=os.environ.get("BENCH_PEERS", "null,nginx,moto"),
@@ -253,11 +287,8 @@ def main():
         rows = []
         for workload in args.workloads.split(","):
             for c in [int(x) for x in args.connections.split(",")]:
-                # The compared servers first, Trident last: any drift of the machine hits them alike.
-                results = {name: run_alone(s, servers, workload, c, args, args.items) for name, s in compared.items()}
-                results["trident"] = run_alone(trident, servers, workload, c, args, args.items)
+                results = rounds({**compared, "trident": trident}, workload, c, args, args.items)
                 rows.append((workload, c, results))
-                print(f"  {workload} c={c}: " + ", ".join(f"{k} {v['rps']:.0f}" for k, v in results.items()), file=sys.stderr)
         stop_sampling.set()
 
         names = list(compared)
@@ -272,7 +303,8 @@ def main():
             for name in names:
                 line += f" {results[name]['rps']:13.0f} {ratio(t['rps'], results[name]['rps'])}"
             print(line)
-        print("(ratio: Trident's requests/s over that server's, same workload, same run)")
+        print(f"(medians of {args.rounds} alternated {args.seconds}-s cells per server; ratio: Trident's requests/s over that"
+              " server's, same workload, same run)")
         print()
         print(f"start-up (process start to first served request): {trident.startup_ms:.1f} ms")
         print(f"RSS: idle {idle_rss:.1f} MB, under load up to {peak_rss[0]:.1f} MB ({args.items} items, {args.zones} zone(s))")
@@ -307,7 +339,7 @@ def size_check(servers, args, workdir):
         print(f"size check: table at {items} items after {time.time() - started:.1f} s", file=sys.stderr)
         settle()
         for workload in ("getitem", "putitem"):
-            results[(workload, items)] = run_alone(fresh, servers, workload, 16, args, items)
+            results[(workload, items)] = median([run_alone(fresh, servers, workload, 16, args, items) for _ in range(args.rounds)])
     print()
     print(f"{'workload':10} {'10,000 items':>14} {'1,000,000 items':>16} {'change':>8}   (16 connections)")
     for workload in ("getitem", "putitem"):
