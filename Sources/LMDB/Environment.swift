@@ -93,6 +93,15 @@ public final class Environment: @unchecked Sendable {
         try check(mdb_env_sync(handle, 1), "mdb_env_sync")
     }
 
+    /// Starts writing the data file's dirty pages without waiting. The kernel queues this writeback
+    /// at background priority, behind other files' synchronous writes, so a `sync()` that follows a
+    /// moment later has little left to write in one burst.
+    public func startWriteback() throws {
+        var fd: Int32 = -1
+        try check(mdb_env_get_fd(handle, &fd), "mdb_env_get_fd")
+        guard trident_start_writeback(fd) == 0 else { throw LMDBError(code: errno, operation: "sync_file_range") }
+    }
+
     /// Writes a consistent copy of the whole environment into `directory` (which must exist and be empty).
     public func copy(to directory: String) throws {
         try check(mdb_env_copy2(handle, directory, UInt32(MDB_CP_COMPACT)), "mdb_env_copy2 \(directory)")

@@ -143,6 +143,12 @@ public final class NodeStore: Sendable {
         try journal.entries(after: sequence, limit: limit)
     }
 
+    /// Starts writing what the next `checkpoint()` will flush, without waiting (journal durability
+    /// only: strict durability leaves nothing dirty and `none` never flushes).
+    public func startCheckpoint() throws {
+        if durability == .journal { try environment.startWriteback() }
+    }
+
     /// Flushes the environment: every commit made before the call is on disk when it returns, so
     /// the journal no longer needs the entries up to the position read first.
     @discardableResult

@@ -35,6 +35,22 @@ struct EnvironmentTests {
         #expect(value == nil)
     }
 
+    @Test func checkpointInTwoStepsLeavesTheDataForTheNextOpen() throws {
+        let dir = NSTemporaryDirectory() + "lmdb-test-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        do {
+            let env = try Environment(path: dir, options: .init(mapSize: 1 << 26, noSync: true))
+            let db = try env.openDatabase("items")
+            try env.write { txn in try txn.put(db, Array("k".utf8), Array(repeating: 7, count: 10_000)) }
+            // The background start may return before a byte is written; the sync then finishes.
+            try env.startWriteback()
+            try env.sync()
+        }
+        let reopened = try Environment(path: dir, options: .init(mapSize: 1 << 26, noSync: true))
+        let db = try reopened.openDatabase("items")
+        #expect(try reopened.read { txn in try txn.getBytes(db, Array("k".utf8)) } == Array(repeating: 7, count: 10_000))
+    }
+
     @Test func cursorWalksInByteOrderFromSeekPoint() throws {
         let (env, dir) = try temporaryEnvironment()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -489,15 +489,20 @@ final class Zones: Sendable {
     /// and flushed in this zone's environment, so its own recovery does not need them either.
     private func maintenanceLoop(interval: Double) {
         while stopMaintenance.wait(timeout: .now() + interval) == .timedOut {
-            maintain()
+            if !maintain() { break }
         }
         maintenanceDone.signal()
     }
 
-    private func maintain() {
+    /// How long a zone's checkpoint lets its background writeback run before flushing the rest.
+    private var checkpointLead: Double { min(1, checkpointInterval / 10) }
+
+    /// One round of maintenance; false when shutdown was asked for meanwhile.
+    private func maintain() -> Bool {
+        var running = true
         let members = members.withLock { $0 }
         let positions = members.map(\.writer.position.sequence)
-        guard let lowest = positions.min(), let highest = positions.max() else { return }
+        guard let lowest = positions.min(), let highest = positions.max() else { return true }
         var through = lowest > 0 ? lowest - 1 : 0
         if highest - lowest > maxLogBacklog { through = highest - maxLogBacklog }
         let now = Date()
@@ -510,7 +515,13 @@ final class Zones: Sendable {
             do {
                 if due {
                     // Pages rewritten many times between checkpoints are written out once: the interval
-                    // trades journal retention for less random I/O.
+                    // trades journal retention for less random I/O. Written in one synchronous burst,
+                    // they held every journal's fdatasync back for tens of milliseconds; most of them
+                    // now go out first as background writeback, which yields to the journals.
+                    // (16 connections, medians of ten alternated 10-s cells' p99: UpdateItem 34 → 20 ms,
+                    // PutItem 40 → 17 ms, session mix 11 → 8 ms; throughput within noise.)
+                    try member.store.startCheckpoint()
+                    if running, stopMaintenance.wait(timeout: .now() + checkpointLead) == .success { running = false }
                     let flushed = try member.store.checkpoint()
                     checkpoints.withLock { $0.positions[member.store.zone] = flushed.sequence }
                 }
@@ -520,6 +531,7 @@ final class Zones: Sendable {
                 logger.error("zone \(names[index]): checkpoint failed: \(error)")
             }
         }
+        return running
     }
 
     /// When the environments were last flushed, and how far each zone's flush reached.
