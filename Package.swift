@@ -19,11 +19,13 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
+        // Linux AIO and O_DIRECT for the journal (system calls without libc wrappers).
+        .target(name: "CDirectIO"),
         .target(name: "DynamoModel"),
         .target(name: "DynamoExpressions", dependencies: ["DynamoModel"]),
         .target(
             name: "TridentStorage",
-            dependencies: ["LMDB", "DynamoModel"]
+            dependencies: ["LMDB", "DynamoModel", "CDirectIO"]
         ),
         .target(
             name: "TridentEngine",
@@ -77,6 +79,6 @@ let package = Package(
 
 // Release builds skip the run-time exclusivity checks (about 1.5% of a GetItem's time); debug
 // builds, which run the tests, keep them, so a violation is still caught.
-for target in package.targets where target.type != .system && target.type != .test {
+for target in package.targets where target.type != .system && target.type != .test && target.name != "CDirectIO" {
     target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 }

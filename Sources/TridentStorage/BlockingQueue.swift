@@ -7,15 +7,23 @@ final class BlockingQueue<Element>: @unchecked Sendable {
     private var elements: [Element] = []
     private var closed = false
 
-    /// Queues `element`; false (and nothing queued) once the queue is closed.
+    /// Queues `element`; false (and nothing queued) once the queue is closed. `signal: false` leaves
+    /// a waiting taker asleep until `signal()`.
     @discardableResult
-    func append(_ element: Element) -> Bool {
+    func append(_ element: Element, signal: Bool = true) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !closed else { return false }
         elements.append(element)
-        condition.signal()
+        if signal { condition.signal() }
         return true
+    }
+
+    /// Wakes a waiting taker.
+    func signal() {
+        condition.lock()
+        condition.signal()
+        condition.unlock()
     }
 
     /// Everything queued, oldest first; empty only once the queue is closed and drained.

@@ -1,3 +1,4 @@
+import CDirectIO
 import Foundation
 import Synchronization
 
@@ -15,6 +16,11 @@ import Synchronization
 /// The writer thread appends; a syncer thread makes appends durable; any thread reads. Segments
 /// are dropped whole once every zone has applied them and this zone's environment is flushed past
 /// them (`trim`). Within one journal, sequence numbers follow each other without a gap.
+///
+/// With direct writes (`AsyncWriter`) an append copies its records into the segment's mirror and
+/// queues one direct write of them, padded to the file system's block, before it returns (so
+/// before the LMDB commit: a killed process's queued write still lands); `sync` waits for the
+/// writes and fdatasyncs. Without, an append is a `pwrite` into the page cache.
 public final class Journal: Sendable {
     /// A segment is started when the next record would pass this size (or the term changes).
     public static let defaultSegmentCapacity = 16 << 20
@@ -24,26 +30,34 @@ public final class Journal: Sendable {
     let directory: String
     let generation: UInt32
     let segmentCapacity: Int
-    private let state: Mutex<State>
+    let state: Mutex<State>
+    /// Direct writes; nil: buffered ones.
+    let writer: AsyncWriter?
+    /// The device whose flush covers this journal's direct writes (ext4 and XFS), else nil.
+    let flushDomain: UInt64?
 
-    private struct State {
+    struct State {
         var segments: [JournalSegment] = []
-        /// Bytes written in the last segment.
+        /// Bytes used in the last segment (records, and padding between groups).
         var end = 0
         /// The last entry in the journal, when it holds any.
         var last: LogPosition?
-        /// Segments appended to since the last sync.
-        var unsynced: [JournalSegment] = []
+        /// Segments appended to since their last fdatasync, with the last write to each.
+        var unsynced: [(segment: JournalSegment, write: UInt64)] = []
         var directoryChanged = false
-        var spares: [String] = []
+        var spares: [JournalSegment.Spare] = []
         var readers = 0
+        var writes = WriteLedger()
     }
+
+    /// Whether appends are direct writes (the file system and kernel allow them).
+    public var writesDirectly: Bool { writer != nil }
 
     /// Where an append started, to undo it when the transaction it belongs to does not commit.
     public struct Mark: Sendable {
-        fileprivate let segments: Int
-        fileprivate let end: Int
-        fileprivate let last: LogPosition?
+        let segments: Int
+        let end: Int
+        let last: LogPosition?
     }
 
     /// The journal could not be opened as recorded.
@@ -62,7 +76,7 @@ public final class Journal: Sendable {
             if let (first, term) = JournalSegment.parse(fileName: name) {
                 found.append((first, term, name))
             } else if name.hasPrefix("spare-") {
-                state.spares.append((directory as NSString).appendingPathComponent(name))
+                state.spares.append(JournalSegment.Spare(path: (directory as NSString).appendingPathComponent(name), written: 0))
             }
         }
         found.sort { $0.first < $1.first }
@@ -72,21 +86,42 @@ public final class Journal: Sendable {
         // The generation is settled by `recover`; until then appends are refused.
         generation = 0
         self.state = Mutex(state)
+        writer = nil
+        flushDomain = nil
     }
 
-    private init(directory: String, generation: UInt32, segmentCapacity: Int, state: State) {
+    private init(directory: String, generation: UInt32, segmentCapacity: Int, state: State, writer: AsyncWriter?) {
         self.directory = directory
         self.generation = generation
         self.segmentCapacity = segmentCapacity
         self.state = Mutex(state)
+        self.writer = writer
+        flushDomain = writer == nil ? nil : Self.flushDomain(directory)
+    }
+
+    /// The device of `directory` when its file system is one whose fdatasync flushes the device and
+    /// whose overwrites change no metadata (ext4, XFS).
+    private static func flushDomain(_ directory: String) -> UInt64? {
+        let ext4: Int64 = 0xEF53
+        let xfs: Int64 = 0x5846_5342
+        var info = stat()
+        guard [ext4, xfs].contains(trident_filesystem_type(directory)), stat(directory, &info) == 0 else { return nil }
+        return UInt64(info.st_dev)
+    }
+
+    deinit {
+        // The writes in flight read from segments' mirrors, which go with the state.
+        writer?.close()
     }
 
     /// Finds the journal's end and returns the entries after `applied` (what the environment lacks),
     /// in order, with the journal positioned to append after the last intact one. Records after a
-    /// gap or a torn record are dropped: nothing after them was ever acknowledged.
-    public static func recover(directory: String, after applied: UInt64, segmentCapacity: Int = defaultSegmentCapacity) throws -> (
-        Journal, [LogEntry]
-    ) {
+    /// gap or a torn record are dropped: nothing after them was ever acknowledged. `directWrites`:
+    /// append by direct writes where the kernel and file system allow (else buffered); a journal
+    /// appending directly starts a new segment rather than continue one it recovered.
+    public static func recover(
+        directory: String, after applied: UInt64, segmentCapacity: Int = defaultSegmentCapacity, directWrites: Bool = false
+    ) throws -> (Journal, [LogEntry]) {
         let scanned = try Journal(directory: directory, segmentCapacity: segmentCapacity)
         var state = scanned.state.withLock { $0 }
         var replay: [LogEntry] = []
@@ -134,10 +169,19 @@ public final class Journal: Sendable {
             // The last segment holds nothing: its predecessor's end is the journal's.
             state.end = 0
         }
-        let journal = Journal(
-            directory: directory, generation: try nextGeneration(directory: directory, atLeast: generation &+ 1), segmentCapacity: segmentCapacity,
-            state: state)
+        let next = try nextGeneration(directory: directory, atLeast: generation &+ 1)
+        let writer = directWrites ? AsyncWriter(alignment: directAlignment(directory: directory)) : nil
+        let journal = Journal(directory: directory, generation: next, segmentCapacity: segmentCapacity, state: state, writer: writer)
         return (journal, replay)
+    }
+
+    /// The alignment direct writes need in `directory` (probed on its generation file), 0 when the
+    /// file system takes none.
+    private static func directAlignment(directory: String) -> Int {
+        let fd = trident_open_direct((directory as NSString).appendingPathComponent("generation"))
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        return Int(max(0, trident_direct_alignment(fd)))
     }
 
     /// Each opening appends under a new generation number, kept in a small file: records an earlier
@@ -180,7 +224,12 @@ public final class Journal: Sendable {
             s.readers += 1
             return (s.segments, s.end, s.last)
         }
-        defer { state.withLock { $0.readers -= 1 } }
+        defer {
+            state.withLock { s in
+                s.readers -= 1
+                Self.releaseFinishedMirrors(&s)
+            }
+        }
         guard let last, sequence < last.sequence, limit > 0 else { return [] }
         var out: [LogEntry] = []
         let start = segments.lastIndex { $0.first <= sequence + 1 } ?? 0
@@ -193,100 +242,6 @@ public final class Journal: Sendable {
         return out
     }
 
-    // MARK: writing (the zone's writer thread)
-
-    /// Writes `entries` after the journal's last one (not yet durable: `sync` makes them so).
-    /// Returns where the append began, for `rollBack`.
-    @discardableResult
-    public func append(_ entries: [LogEntry]) throws -> Mark {
-        try state.withLock { s in
-            let mark = Mark(segments: s.segments.count, end: s.end, last: s.last)
-            // The records bound for one segment go out in one pwrite: `pending` starts at `pendingOffset`.
-            var pending: [UInt8] = []
-            var pendingOffset = s.end
-            func flush(into segment: JournalSegment?) throws {
-                guard !pending.isEmpty, let segment else { return }
-                try pending.withUnsafeBytes { try segment.write($0, at: pendingOffset) }
-                pending.removeAll(keepingCapacity: true)
-            }
-            do {
-                for entry in entries {
-                    if let last = s.last, entry.sequence != last.sequence + 1 {
-                        throw Damaged(description: "journal \(directory): entry \(entry.sequence) does not follow \(last.sequence)")
-                    }
-                    let size = JournalRecord.size(of: entry)
-                    if s.end == 0, let empty = s.segments.last, empty.first != entry.sequence {
-                        // An empty segment opened for another sequence (after a reset or recovery): replace it.
-                        unlink(empty.path)
-                        s.segments.removeLast()
-                        s.unsynced.removeAll { $0 === empty }
-                    }
-                    if s.segments.isEmpty || s.segments.last!.term != entry.term || (s.end + size > s.segments.last!.size && s.end > 0) {
-                        try flush(into: s.segments.last)
-                        let segment = try JournalSegment.create(
-                            directory: directory, first: entry.sequence, term: entry.term, capacity: max(segmentCapacity, size),
-                            spare: s.spares.popLast())
-                        s.segments.append(segment)
-                        s.unsynced.append(segment)
-                        s.directoryChanged = true
-                        s.end = 0
-                        pendingOffset = 0
-                    } else if s.unsynced.last !== s.segments.last {
-                        s.unsynced.append(s.segments.last!)
-                    }
-                    JournalRecord.append(entry, generation: generation, to: &pending)
-                    s.end += size
-                    s.last = entry.position
-                }
-                try flush(into: s.segments.last)
-                return mark
-            } catch {
-                Self.rollBack(&s, to: mark)
-                throw error
-            }
-        }
-    }
-
-    /// Forgets an append whose transaction did not commit.
-    public func rollBack(to mark: Mark) {
-        state.withLock { Self.rollBack(&$0, to: mark) }
-    }
-
-    private static func rollBack(_ s: inout State, to mark: Mark) {
-        if mark.segments > 0 && mark.segments <= s.segments.count {
-            // Zeroed, so the records a recovery reads there can never be these forgotten ones.
-            let segment = s.segments[mark.segments - 1]
-            segment.erase(from: mark.end, to: mark.segments == s.segments.count ? s.end : segment.size)
-        }
-        for segment in s.segments[mark.segments...] { unlink(segment.path) }
-        s.segments.removeSubrange(mark.segments...)
-        s.unsynced.removeAll { u in !s.segments.contains { $0 === u } }
-        s.end = mark.end
-        s.last = mark.last
-    }
-
-    // MARK: durability (the syncer thread)
-
-    /// Makes everything appended so far durable.
-    public func sync() throws {
-        let (segments, directoryChanged) = state.withLock { s in
-            defer {
-                s.unsynced = []
-                s.directoryChanged = false
-            }
-            return (s.unsynced, s.directoryChanged)
-        }
-        for segment in segments { try segment.sync() }
-        if directoryChanged {
-            // A new segment's name must survive a power loss too.
-            let fd = open(directory, O_RDONLY | O_CLOEXEC)
-            if fd >= 0 {
-                fsync(fd)
-                close(fd)
-            }
-        }
-    }
-
     // MARK: trimming
 
     /// Drops the segments whose entries all have sequence numbers up to `through` (never the one
@@ -297,10 +252,11 @@ public final class Journal: Sendable {
             while dropped + 1 < s.segments.count && s.segments[dropped + 1].first - 1 <= through { dropped += 1 }
             guard dropped > 0 else { return }
             for segment in s.segments[..<dropped] {
-                if s.readers == 0 && s.spares.count < Self.maxSpares {
+                // A file still being written to cannot be handed to a new segment.
+                if s.readers == 0 && s.spares.count < Self.maxSpares && segment.inFlight == 0 {
                     let spare = (directory as NSString).appendingPathComponent("spare-\(UUID().uuidString).log")
                     if rename(segment.path, spare) == 0 {
-                        s.spares.append(spare)
+                        s.spares.append(JournalSegment.Spare(path: spare, written: segment.knownWritten))
                         continue
                     }
                 }

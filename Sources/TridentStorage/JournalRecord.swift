@@ -7,10 +7,24 @@
 /// `gen` counts journal openings: a record left behind by an earlier run (a torn tail after a power
 /// loss, or the old contents of a recycled segment) never follows a newer one. `checksum` covers
 /// sequence, ops and gen: a hash of sequence and ops (made once per entry, whichever zones journal
-/// it) finished with gen. A zero `len` ends the written part of a segment. Frozen: journals outlive
-/// the process that wrote them.
+/// it) finished with gen. A zero `len` ends the written part of a segment, or pads it to the next
+/// block boundary: a journal written by direct writes starts each group of records on a block
+/// (`minPadding` to `maxPadding` bytes, the file system's direct-I/O alignment), so no two writes
+/// in flight share a block. Frozen: journals outlive the process that wrote them.
 enum JournalRecord {
     static let headerSize = 24
+    static let minPadding = 512
+    static let maxPadding = 4096
+
+    /// `offset` rounded up to a multiple of `alignment` (a power of two).
+    static func align(_ offset: Int, to alignment: Int) -> Int {
+        (offset + alignment - 1) & ~(alignment - 1)
+    }
+
+    /// Whether `bytes` start with a zero length: padding, or the end of what was written.
+    static func isPadding(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 4 && bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self) == 0
+    }
 
     static func size(of entry: LogEntry) -> Int { headerSize + entry.encoded.bytes.count }
 

@@ -1,3 +1,4 @@
+import CDirectIO
 import Foundation
 
 #if canImport(Glibc)
@@ -7,20 +8,36 @@ import Foundation
 #endif
 
 /// One file of a zone's journal: the records of consecutive entries of one term, in a preallocated
-/// file. Appends are `pwrite`s; reads go through a read-only mapping of the whole file (the page
-/// cache is the same, so a read sees every write that returned). Not written through the mapping:
-/// each fdatasync write-protects the pages it cleans, so the next append faults them back in, and
-/// in a standalone test on the development VM an fdatasync after mapped writes cost ~160 µs of CPU
-/// and 2 ms, against ~40 µs and 0.16 ms after pwrite.
-/// Named `<first sequence>-<term>.log`, both as 20 decimal digits, so a listing sorts in log order
-/// and tells each entry's term without reading it.
+/// file. Named `<first sequence>-<term>.log`, both as 20 decimal digits, so a listing sorts in log
+/// order and tells each entry's term without reading it.
+///
+/// Two ways to write one:
+/// - **direct** (journal durability on Linux): appended records go into `mirror`, an anonymous
+///   mapping of the segment's size, and from there to the file by direct writes (`AsyncWriter`);
+///   readers read the mirror. The file is mapped for reading only once the segment is finished and
+///   its writes are done, so the page cache never holds a page a direct write could leave stale.
+/// - **buffered**: appends are `pwrite`s, reads go through a read-only mapping of the file. Not
+///   written through the mapping: each fdatasync write-protects the pages it cleans, so the next
+///   append faults them back in (in a standalone test on the development VM an fdatasync after
+///   mapped writes cost ~160 µs of CPU and 2 ms, against ~40 µs and 0.16 ms after pwrite).
 final class JournalSegment: @unchecked Sendable {
     let path: String
     let first: UInt64
     let term: UInt64
     let fd: Int32
-    private let map: UnsafeRawPointer
     let size: Int
+    /// Opened for direct writes (`O_DIRECT`): every write to it is aligned.
+    let direct: Bool
+    // The journal's lock guards `mirror`, `map` and `inFlight`.
+    private(set) var mirror: UnsafeMutableRawPointer?
+    private var map: UnsafeRawPointer?
+    /// Direct writes still reading from `mirror`.
+    var inFlight = 0
+    /// How far direct writes reached, and how far the file's blocks are known to be written and
+    /// durable (below it a write changes data only, no metadata: a flush of the device makes it
+    /// durable; fallocate leaves blocks unwritten until then).
+    var writtenEnd = 0
+    var knownWritten = 0
 
     static func fileName(first: UInt64, term: UInt64) -> String {
         func digits(_ n: UInt64) -> String {
@@ -45,35 +62,49 @@ final class JournalSegment: @unchecked Sendable {
         var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
     }
 
-    /// Opens an existing segment file.
-    init(path: String, first: UInt64, term: UInt64) throws {
+    /// Opens an existing segment file for reading and buffered appends.
+    convenience init(path: String, first: UInt64, term: UInt64) throws {
+        try self.init(path: path, first: first, term: term, direct: false)
+    }
+
+    private init(path: String, first: UInt64, term: UInt64, direct: Bool) throws {
         self.path = path
         self.first = first
         self.term = term
-        fd = open(path, O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { throw IOError(operation: "open", path: path, code: errno) }
+        self.direct = direct
+        fd = direct ? trident_open_direct(path) : open(path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { throw IOError(operation: "open", path: path, code: direct ? -fd : errno) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else {
+        guard fstat(fd, &info) == 0, info.st_size > 0 else {
             let code = errno
             close(fd)
-            throw IOError(operation: "fstat", path: path, code: code)
+            throw IOError(operation: "fstat", path: path, code: code == 0 ? EINVAL : code)
         }
         size = Int(info.st_size)
-        guard size > 0, let mapped = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
+        let mapped = direct ? mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : Self.mapFile(fd, size)
+        guard let mapped, mapped != MAP_FAILED else {
             let code = errno
             close(fd)
             throw IOError(operation: "mmap", path: path, code: code)
         }
-        map = UnsafeRawPointer(mapped)
+        if direct { mirror = mapped } else { map = UnsafeRawPointer(mapped) }
+    }
+
+    private static func mapFile(_ fd: Int32, _ size: Int) -> UnsafeMutableRawPointer? {
+        mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0)
     }
 
     /// Creates a segment of at least `capacity` bytes, reusing `spare` (an old segment's file) when
     /// given: overwriting blocks a file already has makes each fdatasync cheaper than growing one.
-    static func create(directory: String, first: UInt64, term: UInt64, capacity: Int, spare: String?) throws -> JournalSegment {
+    /// `direct`: written by direct writes from a mirror (the file system must take them).
+    static func create(directory: String, first: UInt64, term: UInt64, capacity: Int, spare: Spare?, direct: Bool = false) throws
+        -> JournalSegment
+    {
         let path = (directory as NSString).appendingPathComponent(fileName(first: first, term: term))
-        if let spare, rename(spare, path) == 0 {
-            let reused = try JournalSegment(path: path, first: first, term: term)
-            if reused.size >= capacity { return reused }
+        if let spare, rename(spare.path, path) == 0 {
+            let reused = try JournalSegment(path: path, first: first, term: term, direct: direct)
+            reused.knownWritten = spare.written
+            if reused.size >= capacity && (!direct || reused.size % JournalRecord.maxPadding == 0) { return reused }
             // Too small for this record: start over with a new file.
             unlink(path)
         }
@@ -86,15 +117,22 @@ final class JournalSegment: @unchecked Sendable {
         #else
             guard ftruncate(fd, off_t(capacity)) == 0 else { throw IOError(operation: "ftruncate", path: path, code: errno) }
         #endif
-        return try JournalSegment(path: path, first: first, term: term)
+        return try JournalSegment(path: path, first: first, term: term, direct: direct)
+    }
+
+    /// A trimmed segment's file kept for reuse, and how much of it is known written.
+    struct Spare {
+        let path: String
+        let written: Int
     }
 
     deinit {
-        munmap(UnsafeMutableRawPointer(mutating: map), size)
+        if let mirror { munmap(mirror, size) }
+        if let map { munmap(UnsafeMutableRawPointer(mutating: map), size) }
         close(fd)
     }
 
-    /// Writes encoded records at `offset` (the caller checked they fit).
+    /// Writes encoded records at `offset` (buffered segments; the caller checked they fit).
     func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
         precondition(offset + bytes.count <= size, "journal record beyond its segment")
         var done = 0
@@ -106,16 +144,26 @@ final class JournalSegment: @unchecked Sendable {
         }
     }
 
-    /// Zeroes `[from, to)`: forgotten records a recovery must never find.
-    func erase(from: Int, to: Int) {
+    /// Zeroes `[from, to)`: forgotten records a recovery must never find. In a direct segment the
+    /// mirror's bytes are zeroed too, and the file is written in whole blocks, the first keeping the
+    /// bytes before `from` (no write to it may be in flight).
+    func erase(from: Int, to: Int, alignment: Int = 1) {
         let end = min(to, size)
         guard end > from else { return }
-        let zeros = [UInt8](repeating: 0, count: min(end - from, 1 << 20))
-        var offset = from
-        while offset < end {
-            let count = min(zeros.count, end - offset)
+        let start = direct ? from / alignment * alignment : from
+        let stop = direct ? min(size, JournalRecord.align(end, to: alignment)) : end
+        let kept = bytes(upTo: from)
+        if let mirror { (mirror + from).initializeMemory(as: UInt8.self, repeating: 0, count: end - from) }
+        let chunk = min(stop - start, 1 << 20)
+        guard let buffer = try? UnsafeMutableRawPointer.allocateAligned(byteCount: chunk) else { return }
+        defer { free(buffer) }
+        var offset = start
+        while offset < stop {
+            let count = min(chunk, stop - offset)
+            buffer.initializeMemory(as: UInt8.self, repeating: 0, count: count)
+            if offset < from { buffer.copyMemory(from: kept.baseAddress! + offset, byteCount: min(from, offset + count) - offset) }
             // Best effort: a failed erase leaves records whose sequence numbers the next append rewrites.
-            guard (try? zeros.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[0..<count]), at: offset) }) != nil else { return }
+            guard (try? write(UnsafeRawBufferPointer(start: buffer, count: count), at: offset)) != nil else { return }
             offset += count
         }
     }
@@ -128,9 +176,23 @@ final class JournalSegment: @unchecked Sendable {
         #endif
     }
 
-    /// The bytes `[0, end)`, borrowed from the mapping: valid while the segment lives.
+    /// The bytes `[0, end)`, borrowed from the mirror or the mapping: valid while the segment lives
+    /// and (for a direct segment) while the journal counts the caller as a reader.
     func bytes(upTo end: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: map, count: min(end, size))
+        UnsafeRawBufferPointer(start: mirror.map { UnsafeRawPointer($0) } ?? map, count: min(end, size))
+    }
+
+    /// A finished direct segment whose writes are done is read from its file from now on, and its
+    /// mirror's memory goes back (the journal's lock held, no reader counted). False when the file
+    /// cannot be mapped: the mirror then stays.
+    @discardableResult
+    func releaseMirror() -> Bool {
+        guard let mirror, inFlight == 0 else { return mirror == nil }
+        guard let mapped = Self.mapFile(fd, size), mapped != MAP_FAILED else { return false }
+        map = UnsafeRawPointer(mapped)
+        munmap(mirror, size)
+        self.mirror = nil
+        return true
     }
 
     typealias ScanResult = (end: Int, last: UInt64?, generation: UInt32)
@@ -159,7 +221,9 @@ final class JournalSegment: @unchecked Sendable {
 
     /// Visits the intact records from offset 0 in order (header, ops, ops hash) while `visit` returns
     /// true; stops at the first record that is torn, stale (not `expected` next, or from an earlier
-    /// generation than the one before it) or absent. Returns where the intact part ends.
+    /// generation than the one before it) or absent. Zeros where a record would start are the padding
+    /// a direct write leaves before the next block: the next record, if any, starts on one of the
+    /// following block boundaries, at most one page on. Returns where the intact part ends.
     @discardableResult
     func scan(upTo end: Int, minimumGeneration: UInt32 = 0, _ visit: (JournalRecord.Header, UnsafeRawBufferPointer, UInt64) throws -> Bool) rethrows
         -> (
@@ -168,22 +232,46 @@ final class JournalSegment: @unchecked Sendable {
     {
         let all = bytes(upTo: end)
         var offset = 0
+        var intactEnd = 0
+        var paddingLimit: Int?
         var expected = first
         var generation = minimumGeneration
         var last: UInt64?
-        while let header = JournalRecord.header(UnsafeRawBufferPointer(rebasing: all[offset...])),
-            header.sequence == expected, header.generation >= generation,
-            offset + JournalRecord.headerSize + header.length <= all.count
-        {
+        while offset < all.count {
+            let rest = UnsafeRawBufferPointer(rebasing: all[offset...])
+            guard let header = JournalRecord.header(rest) else {
+                guard JournalRecord.isPadding(rest) else { break }
+                let limit = paddingLimit ?? JournalRecord.align(offset + 1, to: JournalRecord.maxPadding)
+                let next = JournalRecord.align(offset + 1, to: JournalRecord.minPadding)
+                guard next <= limit else { break }
+                paddingLimit = limit
+                offset = next
+                continue
+            }
+            guard header.sequence == expected, header.generation >= generation,
+                offset + JournalRecord.headerSize + header.length <= all.count
+            else { break }
             let opsStart = offset + JournalRecord.headerSize
             let ops = UnsafeRawBufferPointer(rebasing: all[opsStart..<(opsStart + header.length)])
             guard let hash = JournalRecord.verifiedHash(header, ops: ops) else { break }
             guard try visit(header, ops, hash) else { break }
             offset = opsStart + header.length
+            intactEnd = offset
+            paddingLimit = nil
             generation = header.generation
             last = header.sequence
             expected += 1
         }
-        return (offset, last, generation)
+        return (intactEnd, last, generation)
+    }
+}
+
+extension UnsafeMutableRawPointer {
+    /// Page-aligned memory (what direct writes read from); release it with `free`.
+    static func allocateAligned(byteCount: Int) throws -> UnsafeMutableRawPointer {
+        var pointer: UnsafeMutableRawPointer?
+        let rc = posix_memalign(&pointer, 4096, max(byteCount, 1))
+        guard rc == 0, let pointer else { throw JournalSegment.IOError(operation: "posix_memalign", path: "", code: rc) }
+        return pointer
     }
 }

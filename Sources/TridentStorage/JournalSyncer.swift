@@ -1,12 +1,19 @@
 import Foundation
+import Synchronization
 
-/// Makes a zone's journal durable off the writer thread: takes every group the writer committed
-/// since the last round, fdatasyncs once, then tells their tasks — the second half of group commit.
-final class JournalSyncer: Sendable {
+/// Makes journals durable off the writer threads, one thread for all the zones of a server: takes
+/// every group the writers committed since the last round, makes the journals they wrote durable
+/// in one `SyncRound` (their direct writes done, then as few flushes as possible), then tells
+/// their tasks — the second half of group commit. One thread instead of one per zone: on a single
+/// core every extra thread to wake is a context switch per group.
+public final class JournalSyncer: Sendable {
     /// A committed group waiting for its journal records to reach the disk.
     struct Group: Sendable {
+        let journal: Journal
         let tasks: [any WriterTask]
         let outcomes: [Result<[LogEntry], any Error>]
+        /// Called after the tasks are told (a writer waiting for its groups before it stops).
+        var done: (@Sendable () -> Void)? = nil
 
         /// Tells each task how it ended: `failure` (the sync failed) fails even those that ran.
         func complete(_ failure: (any Error)?) {
@@ -17,15 +24,16 @@ final class JournalSyncer: Sendable {
                 case let (.failure(error), _): task.failed(error)
                 }
             }
+            done?()
         }
     }
 
-    private let journal: Journal
     private let queue = BlockingQueue<Group>()
     private let finished = DispatchSemaphore(value: 0)
+    /// A wake-up is queued on an executor (see `submit(_:wakingAfter:)`).
+    private let wakeQueued = Atomic(false)
 
-    init(journal: Journal, name: String) {
-        self.journal = journal
+    public init(name: String = "trident-journal") {
         let thread = Thread { [self] in loop() }
         thread.name = name
         thread.start()
@@ -35,8 +43,28 @@ final class JournalSyncer: Sendable {
         if !queue.append(group) { group.complete(ZoneWriter.Stopped()) }
     }
 
-    /// Syncs and completes what is queued, then stops.
-    func shutdown() {
+    /// Queues `group`, waking the syncer only once `executor` has run what it holds now: the
+    /// followers' copies of a leader's group run there next, so one round (one flush) covers the
+    /// three journals. On no executor, wakes it at once.
+    func submit(_ group: Group, wakingAfter executor: (any WriterExecutor)?) {
+        guard let executor else { return submit(group) }
+        if !queue.append(group, signal: false) { return group.complete(ZoneWriter.Stopped()) }
+        guard !wakeQueued.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        executor.execute { [self] in
+            wakeQueued.store(false, ordering: .releasing)
+            queue.signal()
+        }
+    }
+
+    /// Returns once every group of `journal` submitted before the call is complete.
+    func drain(_ journal: Journal) {
+        let done = DispatchSemaphore(value: 0)
+        submit(Group(journal: journal, tasks: [], outcomes: [], done: { done.signal() }))
+        done.wait()
+    }
+
+    /// Syncs and completes what is queued, then stops. Safe to call more than once.
+    public func shutdown() {
         queue.close()
         finished.wait()
         finished.signal()
@@ -46,13 +74,12 @@ final class JournalSyncer: Sendable {
         while true {
             let groups = queue.takeAll()
             if groups.isEmpty { break }
-            var failure: (any Error)?
-            do {
-                try journal.sync()
-            } catch {
-                failure = error
+            var journals: [Journal] = []
+            for group in groups where !journals.contains(where: { $0 === group.journal }) { journals.append(group.journal) }
+            let failures = SyncRound.run(journals)
+            for (journal, failure) in zip(journals, failures) {
+                for group in groups where group.journal === journal { group.complete(failure) }
             }
-            for group in groups { group.complete(failure) }
         }
         finished.signal()
     }

@@ -41,7 +41,8 @@ public final class NodeStore: Sendable {
         let localDatabase = local
         var applied = try environment.read { txn in try Self.storedPosition(txn, localDatabase) }
         let (journal, replay) = try Journal.recover(
-            directory: (path as NSString).appendingPathComponent("journal"), after: applied.sequence, segmentCapacity: journalSegmentBytes)
+            directory: (path as NSString).appendingPathComponent("journal"), after: applied.sequence, segmentCapacity: journalSegmentBytes,
+            directWrites: durability == .journal)
         self.journal = journal
         self.durability = durability
         for batch in stride(from: 0, to: replay.count, by: 10_000) {

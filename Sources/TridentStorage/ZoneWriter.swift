@@ -41,15 +41,18 @@ public protocol WriterExecutor: Sendable {
 /// to the journal and commits (group commit). A transaction therefore never meets an `await` or
 /// another thread.
 ///
-/// Making the group durable is the syncer's job, on its own thread: one fdatasync of the journal
-/// covers every group written since the previous one, and only then are the tasks told
-/// `committed`. Meanwhile the writer is already running the next group.
+/// Making the group durable is the syncer's job, on its own thread (one for all the zones of a
+/// server): the group's records are on their way to the disk before the commit, and one flush
+/// covers every group written since the previous one; only then are the tasks told `committed`.
+/// Meanwhile the writer is already running the next group.
 public final class ZoneWriter: Sendable {
     public let store: NodeStore
     private let queue = BlockingQueue<any WriterTask>()
     private let committedPosition: Mutex<LogPosition>
     private let finished = DispatchSemaphore(value: 0)
     private let syncer: JournalSyncer?
+    /// Whether `syncer` is this writer's own (else it serves other zones' writers too).
+    private let ownsSyncer: Bool
     private let executor: (any WriterExecutor)?
     /// On an executor: the tasks waiting for the next group, and whether a run is scheduled.
     private let inbox = Mutex(Inbox())
@@ -73,14 +76,19 @@ public final class ZoneWriter: Sendable {
     /// the group's entries to the followers from here).
     private let beforeCommit: (@Sendable () -> Void)?
 
-    /// A writer on its own thread, or on `executor` when given.
-    public init(store: NodeStore, executor: (any WriterExecutor)? = nil, beforeCommit: (@Sendable () -> Void)? = nil) throws {
+    /// A writer on its own thread, or on `executor` when given. Its groups are made durable by
+    /// `syncer` (shared with other zones' writers), or by a syncer of its own.
+    public init(
+        store: NodeStore, executor: (any WriterExecutor)? = nil, syncer shared: JournalSyncer? = nil, beforeCommit: (@Sendable () -> Void)? = nil
+    ) throws {
         self.store = store
         self.executor = executor
         self.beforeCommit = beforeCommit
         committedPosition = Mutex(try store.position())
         // With strict durability LMDB flushes each commit itself: nothing is left for a syncer.
-        syncer = store.durability == .journal ? JournalSyncer(journal: store.journal, name: "trident-journal-\(store.zone)") : nil
+        let journaled = store.durability == .journal
+        syncer = journaled ? shared ?? JournalSyncer(name: "trident-journal-\(store.zone)") : nil
+        ownsSyncer = journaled && shared == nil
         guard executor == nil else { return }
         let thread = Thread { [self] in loop() }
         thread.name = "trident-writer-\(store.zone)"
@@ -117,7 +125,7 @@ public final class ZoneWriter: Sendable {
                 return !inbox.closed && !inbox.scheduled
             }
             if idle {
-                syncer?.shutdown()
+                finishSyncing()
                 finished.signal()
             }
         } else {
@@ -142,7 +150,7 @@ public final class ZoneWriter: Sendable {
         if again {
             executor?.execute { [self] in runScheduled() }
         } else if stopped {
-            syncer?.shutdown()
+            finishSyncing()
             finished.signal()
         }
     }
@@ -153,8 +161,14 @@ public final class ZoneWriter: Sendable {
             if tasks.isEmpty { break }
             process(tasks)
         }
-        syncer?.shutdown()
+        finishSyncing()
         finished.signal()
+    }
+
+    /// The writer stops: its groups are made durable (and their tasks told) first.
+    private func finishSyncing() {
+        guard let syncer else { return }
+        if ownsSyncer { syncer.shutdown() } else { syncer.drain(store.journal) }
     }
 
     private func process(_ tasks: [any WriterTask]) {
@@ -181,8 +195,8 @@ public final class ZoneWriter: Sendable {
                 for (task, outcome) in zip(pending, outcomes) {
                     if case let .success(entries) = outcome { task.applied(entries) }
                 }
-                let group = JournalSyncer.Group(tasks: pending, outcomes: outcomes)
-                if let syncer { syncer.submit(group) } else { group.complete(nil) }
+                let group = JournalSyncer.Group(journal: store.journal, tasks: pending, outcomes: outcomes)
+                if let syncer { syncer.submit(group, wakingAfter: executor) } else { group.complete(nil) }
                 pending = []
             } catch let poisoned as Poisoned {
                 pending[poisoned.index].failed(poisoned.error)

@@ -1,7 +1,8 @@
 // The journal is a zone's log on disk: entries read back in order across segments and terms, a
 // reopened journal hands back what the environment lacks and continues after its last intact
 // record, a torn or stale tail is never replayed (nor resurrected later), a rolled-back append is
-// forgotten, and trimming drops whole segments and reuses their files.
+// forgotten, and trimming drops whole segments and reuses their files — whether it appends through
+// the page cache or by direct writes (each group on a block of its own, padded with zeros).
 import Foundation
 import Testing
 
@@ -14,19 +15,31 @@ struct JournalTests {
             ops: [.put(.items, key: [UInt8(sequence % 251)], value: [UInt8](repeating: UInt8(sequence % 256), count: size))])
     }
 
+    /// A folder on the package's own disk: direct writes need a file system that takes them, which
+    /// a temporary folder on tmpfs may not be.
     private func withDirectory(_ body: (String) throws -> Void) rethrows {
-        let dir = NSTemporaryDirectory() + "trident-journal-test-" + UUID().uuidString
+        let dir = FileManager.default.currentDirectoryPath + "/.build/trident-tests/journal-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try body(dir)
+    }
+
+    /// Opens the journal in `dir`, writing directly or through the page cache as `direct` says.
+    private func recover(_ dir: String, after applied: UInt64, capacity: Int = Journal.defaultSegmentCapacity, direct: Bool) throws -> (
+        Journal, [LogEntry]
+    ) {
+        let (journal, replay) = try Journal.recover(directory: dir, after: applied, segmentCapacity: capacity, directWrites: direct)
+        #expect(journal.writesDirectly == direct)
+        return (journal, replay)
     }
 
     private func segmentFiles(_ dir: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: dir).filter { JournalSegment.parse(fileName: $0) != nil }.sorted()
     }
 
-    @Test func entriesReadBackAcrossSegmentsAndTerms() throws {
+    @Test(arguments: [false, true])
+    func entriesReadBackAcrossSegmentsAndTerms(direct: Bool) throws {
         try withDirectory { dir in
-            let (journal, replay) = try Journal.recover(directory: dir, after: 0, segmentCapacity: 2048)
+            let (journal, replay) = try recover(dir, after: 0, capacity: 2048, direct: direct)
             #expect(replay.isEmpty && journal.last == nil && journal.oldestSequence == nil)
             let written = (1...40).map { entry($0, term: $0 <= 25 ? 1 : 2) }
             try journal.append(Array(written[0..<10]))
@@ -36,34 +49,45 @@ struct JournalTests {
             #expect(try journal.entries(after: 17, limit: 5) == Array(written[17..<22]))
             #expect(try journal.entries(after: 40).isEmpty)
             #expect(journal.term(at: 25) == 1 && journal.term(at: 26) == 2 && journal.term(at: 41) == nil)
-            // 131-byte records: fifteen fill a 2 KB segment, and a new segment starts where the term changes.
+            // 131-byte records: fifteen fill a 2 KB segment, and a new segment starts where the term
+            // changes. Direct segments are whole 4 KB pages: entries 1-10, padding to 1536, 11-25.
             #expect(JournalRecord.size(of: written[0]) == 131)
-            #expect(try segmentFiles(dir) == [(1, 1), (16, 1), (26, 2)].map { JournalSegment.fileName(first: $0.0, term: $0.1) })
+            let layout: [(UInt64, UInt64)] = direct ? [(1, 1), (26, 2)] : [(1, 1), (16, 1), (26, 2)]
+            #expect(try segmentFiles(dir) == layout.map { JournalSegment.fileName(first: $0.0, term: $0.1) })
             #expect(throws: Journal.Damaged.self) { try journal.append([entry(42)]) }
+            try journal.sync()
+            let (_, reread) = try recover(dir, after: 0, capacity: 2048, direct: direct)
+            #expect(reread == written)
         }
     }
 
-    @Test func reopeningReturnsWhatTheEnvironmentLacksAndContinues() throws {
+    @Test(arguments: [false, true])
+    func reopeningReturnsWhatTheEnvironmentLacksAndContinues(direct: Bool) throws {
         try withDirectory { dir in
             do {
-                let (journal, _) = try Journal.recover(directory: dir, after: 0, segmentCapacity: 4096)
+                let (journal, _) = try recover(dir, after: 0, capacity: 4096, direct: direct)
                 try journal.append((1...30).map { entry($0) })
                 try journal.sync()
             }
-            let (journal, replay) = try Journal.recover(directory: dir, after: 22, segmentCapacity: 4096)
-            #expect(replay == (23...30).map { entry($0) })
-            #expect(journal.last == LogPosition(sequence: 30, term: 1))
-            try journal.append([entry(31)])
-            let (again, all) = try Journal.recover(directory: dir, after: 0, segmentCapacity: 4096)
+            let generation: UInt32
+            do {
+                let (journal, replay) = try recover(dir, after: 22, capacity: 4096, direct: direct)
+                #expect(replay == (23...30).map { entry($0) })
+                #expect(journal.last == LogPosition(sequence: 30, term: 1))
+                try journal.append([entry(31)])
+                generation = journal.generation
+            }
+            let (again, all) = try recover(dir, after: 0, capacity: 4096, direct: direct)
             #expect(all.map(\.sequence) == Array(1...31))
-            #expect(again.generation > journal.generation)
+            #expect(again.generation > generation)
         }
     }
 
-    @Test func aTornTailIsNeverReplayedNorResurrected() throws {
+    @Test(arguments: [false, true])
+    func aTornTailIsNeverReplayedNorResurrected(direct: Bool) throws {
         try withDirectory { dir in
             do {
-                let (journal, _) = try Journal.recover(directory: dir, after: 0)
+                let (journal, _) = try recover(dir, after: 0, direct: direct)
                 try journal.append((1...5).map { entry($0, size: 300) })
             }
             // Entry 4's bytes only half reached the disk.
@@ -74,37 +98,42 @@ struct JournalTests {
             handle.write(Data(repeating: 0xAB, count: 50))
             try handle.close()
             do {
-                let (journal, replay) = try Journal.recover(directory: dir, after: 0)
+                let (journal, replay) = try recover(dir, after: 0, direct: direct)
                 #expect(replay.map(\.sequence) == [1, 2, 3])
                 // A shorter entry 4 now; the old entry 5 still sits after it, intact but stale.
                 try journal.append([entry(4, size: 10)])
             }
-            let (journal, replay) = try Journal.recover(directory: dir, after: 0)
+            let (journal, replay) = try recover(dir, after: 0, direct: direct)
             #expect(replay.map(\.sequence) == [1, 2, 3, 4])
             #expect(replay.last == entry(4, size: 10))
             #expect(journal.last?.sequence == 4)
         }
     }
 
-    @Test func aRolledBackAppendIsForgotten() throws {
+    @Test(arguments: [false, true])
+    func aRolledBackAppendIsForgotten(direct: Bool) throws {
         try withDirectory { dir in
             do {
-                let (journal, _) = try Journal.recover(directory: dir, after: 0, segmentCapacity: 1024)
+                let (journal, _) = try recover(dir, after: 0, capacity: 1024, direct: direct)
                 try journal.append([entry(1)])
-                let mark = try journal.append((2...20).map { entry($0) })
+                let mark = try journal.append((2...40).map { entry($0) })
                 journal.rollBack(to: mark)
                 #expect(journal.last?.sequence == 1)
                 try journal.append([entry(2, size: 5)])
             }
-            let (_, replay) = try Journal.recover(directory: dir, after: 0, segmentCapacity: 1024)
+            let (_, replay) = try recover(dir, after: 0, capacity: 1024, direct: direct)
             #expect(replay == [entry(1), entry(2, size: 5)])
         }
     }
 
-    @Test func trimmingDropsWholeSegmentsAndReusesTheirFiles() throws {
+    @Test(arguments: [false, true])
+    func trimmingDropsWholeSegmentsAndReusesTheirFiles(direct: Bool) throws {
+        // Seven records to a segment either way: 131 bytes in 1 KB, or 531 in a direct 4 KB one.
+        let size = direct ? 500 : 100
         try withDirectory { dir in
-            let (journal, _) = try Journal.recover(directory: dir, after: 0, segmentCapacity: 1024)
-            try journal.append((1...60).map { entry($0) })
+            let (journal, _) = try recover(dir, after: 0, capacity: 1024, direct: direct)
+            try journal.append((1...60).map { entry($0, size: size) })
+            try journal.sync()
             let before = try segmentFiles(dir)
             journal.trim(through: 30)
             let oldest = try #require(journal.oldestSequence)
@@ -115,26 +144,29 @@ struct JournalTests {
             let spares = journal.fileCounts.spares
             let remaining = try segmentFiles(dir).count
             #expect(spares > 0 && spares == min(Journal.maxSpares, before.count - remaining))
-            try journal.append((61...70).map { entry($0) })
+            try journal.append((61...70).map { entry($0, size: size) })
             #expect(journal.fileCounts.spares < spares)
             journal.trim(through: 1_000)
             // The segment being appended to is never dropped.
             #expect(journal.oldestSequence != nil && journal.last?.sequence == 70)
-            let (_, replay) = try Journal.recover(directory: dir, after: 69, segmentCapacity: 1024)
+            try journal.sync()
+            let (_, replay) = try recover(dir, after: 69, capacity: 1024, direct: direct)
             #expect(replay.map(\.sequence) == [70])
         }
     }
 
-    @Test func aSegmentAfterAGapIsDropped() throws {
+    @Test(arguments: [false, true])
+    func aSegmentAfterAGapIsDropped(direct: Bool) throws {
+        let size = direct ? 500 : 100
         try withDirectory { dir in
             do {
-                let (journal, _) = try Journal.recover(directory: dir, after: 0, segmentCapacity: 1024)
-                try journal.append((1...20).map { entry($0) })
+                let (journal, _) = try recover(dir, after: 0, capacity: 1024, direct: direct)
+                try journal.append((1...20).map { entry($0, size: size) })
             }
             let files = try segmentFiles(dir)
             // Lose a middle segment: what follows it can no longer be replayed in order.
             try FileManager.default.removeItem(atPath: dir + "/" + files[1])
-            let (journal, replay) = try Journal.recover(directory: dir, after: 0, segmentCapacity: 1024)
+            let (journal, replay) = try recover(dir, after: 0, capacity: 1024, direct: direct)
             let kept = try #require(replay.last?.sequence)
             #expect(replay.map(\.sequence) == Array(1...kept))
             #expect(try segmentFiles(dir) == [files[0]])
@@ -142,15 +174,120 @@ struct JournalTests {
         }
     }
 
-    @Test func aJournalStartingAfterTheEnvironmentIsDamage() throws {
+    @Test(arguments: [false, true])
+    func aJournalStartingAfterTheEnvironmentIsDamage(direct: Bool) throws {
         try withDirectory { dir in
             do {
-                let (journal, _) = try Journal.recover(directory: dir, after: 0)
+                let (journal, _) = try recover(dir, after: 0, direct: direct)
                 journal.reset(after: LogPosition(sequence: 10, term: 1))
                 try journal.append([entry(11)])
             }
-            #expect(throws: Journal.Damaged.self) { try Journal.recover(directory: dir, after: 5) }
-            #expect(try Journal.recover(directory: dir, after: 10).1 == [entry(11)])
+            #expect(throws: Journal.Damaged.self) { try recover(dir, after: 5, direct: direct) }
+            #expect(try recover(dir, after: 10, direct: direct).1 == [entry(11)])
+        }
+    }
+
+    // MARK: direct writes
+
+    @Test func eachDirectGroupStartsOnABlockAfterZeroPadding() throws {
+        try withDirectory { dir in
+            do {
+                let (journal, _) = try recover(dir, after: 0, direct: true)
+                try journal.append([entry(1), entry(2)])
+                try journal.append([entry(3)])
+                try journal.sync()
+            }
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/" + (try segmentFiles(dir)[0]))))
+            // Two 131-byte records, zeros to the first block boundary, then the second group.
+            #expect(bytes[262..<512].allSatisfy { $0 == 0 })
+            #expect(bytes[512..<516] != [0, 0, 0, 0])
+            let (_, replay) = try recover(dir, after: 0, direct: true)
+            #expect(replay == [entry(1), entry(2), entry(3)])
+        }
+    }
+
+    @Test func appendsAreReadBackBeforeTheyAreWrittenAndAfterTheirSegmentEnds() throws {
+        try withDirectory { dir in
+            let (journal, _) = try recover(dir, after: 0, capacity: 4096, direct: true)
+            for sequence in 1...40 {
+                try journal.append([entry(UInt64(sequence), size: 300)])
+                // Read back at once, whether its direct write is done or not.
+                #expect(try journal.entries(after: UInt64(sequence) - 1) == [entry(UInt64(sequence), size: 300)])
+            }
+            try journal.sync()
+            // Finished segments are read from their files now, the current one from its mirror.
+            #expect(try journal.entries(after: 0) == (1...40).map { entry($0, size: 300) })
+            #expect(try segmentFiles(dir).count > 3)
+        }
+    }
+
+    @Test func aRecoveredSegmentIsNotAppendedToDirectly() throws {
+        try withDirectory { dir in
+            do {
+                let (journal, _) = try recover(dir, after: 0, direct: true)
+                try journal.append([entry(1)])
+            }
+            do {
+                let (journal, _) = try recover(dir, after: 1, direct: true)
+                try journal.append([entry(2)])
+            }
+            // Entry 2 opened a segment of its own rather than rewrite the block entry 1 ends in.
+            #expect(try segmentFiles(dir) == [(1, 1), (2, 1)].map { JournalSegment.fileName(first: $0.0, term: $0.1) })
+            #expect(try recover(dir, after: 0, direct: true).1 == [entry(1), entry(2)])
+        }
+    }
+
+    @Test func onlyBlocksWrittenForTheFirstTimeNeedAnFdatasyncOfTheirOwn() throws {
+        try withDirectory { dir in
+            let (journal, _) = try recover(dir, after: 0, capacity: 4096, direct: true)
+            #expect(journal.sharedFlushes, "the package's disk is expected to be ext4 or XFS")
+            // Three segments of seven 531-byte records, written into fallocated (unwritten) blocks.
+            try journal.append((1...21).map { entry($0, size: 500) })
+            let fresh = try journal.awaitWrites()
+            #expect(fresh.segments.count == 3 && fresh.segments.allSatisfy(\.ownSync))
+            try journal.sync()
+            journal.trim(through: 14)
+            // Entry 22 goes to a trimmed segment's file, whose blocks are all written already.
+            try journal.append([entry(22, size: 500)])
+            let reused = try journal.awaitWrites()
+            #expect(reused.segments.count == 1 && !reused.segments[0].ownSync)
+            try journal.sync()
+            #expect(try journal.entries(after: 20).map(\.sequence) == [21, 22])
+            // A spare written with zeros in the background: the segment after it needs no own sync.
+            journal.trim(through: 1_000)
+            while journal.fileCounts.spares > 0 { try journal.append([entry(journal.last!.sequence + 1, size: 3000)]) }
+            journal.prepareSpare()
+            #expect(journal.fileCounts.spares == 1)
+            try journal.sync()
+            try journal.append([entry(journal.last!.sequence + 1, size: 3000)])
+            let prepared = try journal.awaitWrites()
+            #expect(prepared.segments.count == 1 && !prepared.segments[0].ownSync && journal.fileCounts.spares == 0)
+        }
+    }
+
+    @Test func paddingIsLookedPastForOnePageOnly() throws {
+        try withDirectory { dir in
+            var record: [UInt8] = []
+            JournalRecord.append(entry(2), generation: UInt32.max, to: &record)
+            func plant(at offsets: [UInt64]) throws {
+                do {
+                    let (journal, _) = try recover(dir, after: 0, direct: false)
+                    try journal.append([entry(1)])
+                }
+                let handle = try #require(FileHandle(forUpdatingAtPath: dir + "/" + (try segmentFiles(dir)[0])))
+                for offset in offsets {
+                    try handle.seek(toOffset: offset)
+                    handle.write(Data(record))
+                }
+                try handle.close()
+            }
+            // Entry 2 on a block boundary within the page after entry 1: padding, then the next group.
+            try plant(at: [1024])
+            #expect(try recover(dir, after: 0, direct: false).1.map(\.sequence) == [1, 2])
+            for file in try segmentFiles(dir) { try FileManager.default.removeItem(atPath: dir + "/" + file) }
+            // Further on, it is not the journal's: padding never spans a page, so it is left over.
+            try plant(at: [4096 + 512])
+            #expect(try recover(dir, after: 0, direct: false).1.map(\.sequence) == [1])
         }
     }
 }

@@ -36,6 +36,8 @@ final class Zones: Sendable {
     private let journalSegmentBytes: Int
     private let checkpointInterval: Double
     private let executors: [any WriterExecutor]
+    /// Makes every zone's journal durable, on one thread (journal durability only).
+    private let syncer: JournalSyncer?
     /// Per leader zone, per follower: what the leader's current group ships.
     private let outboxes = Mutex<[[[Shipment]]]>(Array(repeating: Array(repeating: [], count: 3), count: 3))
     /// Zones brought back by copying the leader's data (tests check the copy path ran).
@@ -62,6 +64,8 @@ final class Zones: Sendable {
         journalSegmentBytes = settings.journalSegmentBytes
         checkpointInterval = settings.checkpointInterval
         executors = settings.executors
+        let syncer = durability == .journal ? JournalSyncer() : nil
+        self.syncer = syncer
         var opened: [Member] = []
         for (index, name) in names.enumerated() {
             let store = try NodeStore(
@@ -70,7 +74,9 @@ final class Zones: Sendable {
             let executor = executors.isEmpty ? nil : executors[index % executors.count]
             opened.append(
                 Member(
-                    store: store, writer: try ZoneWriter(store: store, executor: executor, beforeCommit: Self.shipper(index, through: shipperTarget)))
+                    store: store,
+                    writer: try ZoneWriter(
+                        store: store, executor: executor, syncer: syncer, beforeCommit: Self.shipper(index, through: shipperTarget)))
             )
         }
         let positions = opened.map(\.writer.position)
@@ -102,6 +108,7 @@ final class Zones: Sendable {
             // A clean stop leaves nothing to replay at the next start.
             _ = try? member.store.checkpoint()
         }
+        syncer?.shutdown()
     }
 
     // MARK: reads and writes
@@ -397,7 +404,7 @@ final class Zones: Sendable {
             try fm.moveItem(atPath: path, toPath: retired)
             try fm.moveItem(atPath: fresh, toPath: path)
             let store = try NodeStore(path: path, zone: names[zone], durability: durability, journalSegmentBytes: journalSegmentBytes)
-            let writer = try ZoneWriter(store: store, executor: executor(of: zone), beforeCommit: shipper(zone))
+            let writer = try ZoneWriter(store: store, executor: executor(of: zone), syncer: syncer, beforeCommit: shipper(zone))
             members.withLock { $0[zone] = Member(store: store, writer: writer) }
             // The old environment stays mapped until its last reader lets go; its files can go now.
             try? fm.removeItem(atPath: retired)
@@ -407,7 +414,7 @@ final class Zones: Sendable {
             writer.submit(ReplicaTask(entry: nil, zone: zone, zones: self))
         } catch {
             logger.error("zone \(names[zone]) could not copy the leader's data: \(error)")
-            if let writer = try? ZoneWriter(store: old.store, executor: executor(of: zone), beforeCommit: shipper(zone)) {
+            if let writer = try? ZoneWriter(store: old.store, executor: executor(of: zone), syncer: syncer, beforeCommit: shipper(zone)) {
                 members.withLock { $0[zone] = Member(store: old.store, writer: writer) }
             }
             state.withLock { $0.zones[zone].state = .down }
@@ -529,6 +536,7 @@ final class Zones: Sendable {
                 }
                 let flushed = checkpoints.withLock { $0.positions[member.store.zone] } ?? 0
                 member.store.journal.trim(through: min(through, flushed))
+                member.store.journal.prepareSpare()
             } catch {
                 logger.error("zone \(names[index]): checkpoint failed: \(error)")
             }
