@@ -34,6 +34,7 @@ class TridentProcess:
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="trident-compat-")
         self.proc = None
         self.endpoint = None
+        self.log_lines = []
 
     def start(self, timeout=20):
         cmd = [self.binary, "serve", "--port", "0", "--data-dir", self.data_dir, *self.args]
@@ -43,6 +44,7 @@ class TridentProcess:
             line = self.proc.stdout.readline()
             if not line:
                 raise RuntimeError(f"trident exited with {self.proc.wait()} before listening")
+            self.log_lines.append(line)
             if "listening on " in line:
                 self.endpoint = line.split("listening on ", 1)[1].split()[0]
                 self.startup_line = line.strip()
@@ -56,6 +58,8 @@ class TridentProcess:
     def _drain(self):
         for line in self.proc.stdout:
             self.log_tail = line
+            self.log_lines.append(line)
+            del self.log_lines[:-1000]
 
     def stop(self, timeout=15):
         if self.proc and self.proc.poll() is None:
