@@ -21,6 +21,8 @@ let package = Package(
         .target(name: "LMDB", dependencies: ["CLMDB"]),
         // Linux AIO and O_DIRECT for the journal (system calls without libc wrappers).
         .target(name: "CDirectIO"),
+        // CRC-32 by carry-less multiplication (an instruction Swift cannot name).
+        .target(name: "CCRC32"),
         .target(name: "DynamoModel"),
         .target(name: "DynamoExpressions", dependencies: ["DynamoModel"]),
         .target(
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "TridentServer",
             dependencies: [
-                "TridentEngine", "TridentStorage", "DynamoModel",
+                "TridentEngine", "TridentStorage", "DynamoModel", "CCRC32",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -79,6 +81,6 @@ let package = Package(
 
 // Release builds skip the run-time exclusivity checks (about 1.5% of a GetItem's time); debug
 // builds, which run the tests, keep them, so a violation is still caught.
-for target in package.targets where target.type != .system && target.type != .test && target.name != "CDirectIO" {
+for target in package.targets where target.type != .system && target.type != .test && !target.name.hasPrefix("C") {
     target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 }

@@ -1,7 +1,12 @@
+import CCRC32
+
 /// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320) of a response body: DynamoDB sends it as
-/// `x-amz-crc32`, and the SDKs verify it when present (and retry on a mismatch). Slicing-by-16,
-/// since it runs over every response.
+/// `x-amz-crc32`, and the SDKs verify it when present (and retry on a mismatch). It runs over every
+/// response: by carry-less multiplication where the CPU has it (`CCRC32`: ~70 ns for 1 KB here),
+/// else and for the last few bytes slicing-by-16 (~500-1,000 ns for 1 KB).
 enum CRC32 {
+    private static let folds = trident_crc32_clmul_available() != 0
+
     /// Sixteen tables: table k advances a byte's contribution by k more bytes, so sixteen input
     /// bytes are folded in with sixteen independent lookups.
     private static let flat: [UInt32] = {
@@ -21,10 +26,14 @@ enum CRC32 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 
-    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    static func checksum(_ bytes: UnsafeRawBufferPointer, folding: Bool = folds) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
+        var i = 0
+        if folding, bytes.count >= 64 {
+            i = bytes.count & ~15
+            crc = trident_crc32_clmul(crc, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), i)
+        }
         flat.withUnsafeBufferPointer { t in
-            var i = 0
             let n = bytes.count
             while i + 16 <= n {
                 let a = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ UInt64(crc)
