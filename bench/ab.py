@@ -52,6 +52,7 @@ def main():
         print(f"{'workload':18} {'old median':>11} {'new median':>11} {'change':>8}   ({args.rounds} alternated rounds, "
               f"{args.connections} connections)")
         for workload in workloads:
+            bench.quiesce()
             medians = bench.rounds(servers, workload, args.connections, settings, args.items)
             old, new = medians["old"]["rps"], medians["new"]["rps"]
             change = (new - old) / old * 100 if old else 0
