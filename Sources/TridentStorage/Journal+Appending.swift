@@ -15,56 +15,70 @@ extension Journal {
     /// Returns where the append began, for `rollBack`.
     @discardableResult
     public func append(_ entries: [LogEntry]) throws -> Mark {
-        try state.withLock { s in
-            let mark = Mark(segments: s.segments.count, end: s.end, last: s.last)
-            let direct = writer != nil
-            // A group of direct writes starts on a block: no two writes in flight share one.
-            if let writer { s.end = JournalRecord.align(s.end, to: writer.alignment) }
-            // This call's bytes in the current segment are `[batchStart, s.end)`: in `pending`, or
-            // in the segment's mirror.
-            var batchStart = s.end
-            var pending: [UInt8] = []
-            do {
-                for entry in entries {
-                    if let last = s.last, entry.sequence != last.sequence + 1 {
-                        throw Damaged(description: "journal \(directory): entry \(entry.sequence) does not follow \(last.sequence)")
-                    }
-                    let size = JournalRecord.size(of: entry)
-                    if s.end == 0, let empty = s.segments.last,
-                        empty.first != entry.sequence || empty.size < size || (direct && empty.mirror == nil)
-                    {
-                        // An empty segment opened for another sequence (after a reset or recovery), too
-                        // small, or one a direct writer cannot append to: replace it.
-                        unlink(empty.path)
-                        s.segments.removeLast()
-                        s.unsynced.removeAll { $0.segment === empty }
-                    }
-                    let current = s.segments.last
-                    let fits = current.map { $0.term == entry.term && s.end + size <= $0.size && (!direct || $0.mirror != nil) } ?? false
-                    if !fits {
-                        try writeBatch(&pending, from: batchStart, &s)
-                        let segment = try JournalSegment.create(
-                            directory: directory, first: entry.sequence, term: entry.term, capacity: capacity(for: size),
-                            spare: Self.takeSpare(&s), direct: direct)
-                        s.segments.append(segment)
-                        s.directoryChanged = true
-                        s.end = 0
-                        batchStart = 0
-                    }
-                    if let mirror = s.segments.last!.mirror {
-                        JournalRecord.write(entry, generation: generation, to: mirror + s.end)
-                    } else {
-                        JournalRecord.append(entry, generation: generation, to: &pending)
-                    }
-                    s.end += size
-                    s.last = entry.position
+        let outcome = state.withLock { s in Result { () throws(AppendFailure) in try append(entries, &s) } }
+        if case let .failure(failure) = outcome {
+            // Outside the lock: the rollback may wait for writes whose completions the syncer
+            // records under it.
+            rollBack(to: failure.mark)
+            throw failure.error
+        }
+        return try outcome.get()
+    }
+
+    /// An append that failed part way, and where it began.
+    private struct AppendFailure: Error {
+        let mark: Mark
+        let error: any Error
+    }
+
+    private func append(_ entries: [LogEntry], _ s: inout State) throws(AppendFailure) -> Mark {
+        let mark = Mark(segments: s.segments.count, end: s.end, last: s.last)
+        let direct = writer != nil
+        // A group of direct writes starts on a block: no two writes in flight share one.
+        if let writer { s.end = JournalRecord.align(s.end, to: writer.alignment) }
+        // This call's bytes in the current segment are `[batchStart, s.end)`: in `pending`, or
+        // in the segment's mirror.
+        var batchStart = s.end
+        var pending: [UInt8] = []
+        do {
+            for entry in entries {
+                if let last = s.last, entry.sequence != last.sequence + 1 {
+                    throw Damaged(description: "journal \(directory): entry \(entry.sequence) does not follow \(last.sequence)")
                 }
-                try writeBatch(&pending, from: batchStart, &s)
-                return mark
-            } catch {
-                rollBack(&s, to: mark)
-                throw error
+                let size = JournalRecord.size(of: entry)
+                if s.end == 0, let empty = s.segments.last,
+                    empty.first != entry.sequence || empty.size < size || (direct && empty.mirror == nil)
+                {
+                    // An empty segment opened for another sequence (after a reset or recovery), too
+                    // small, or one a direct writer cannot append to: replace it.
+                    unlink(empty.path)
+                    s.segments.removeLast()
+                    s.unsynced.removeAll { $0.segment === empty }
+                }
+                let current = s.segments.last
+                let fits = current.map { $0.term == entry.term && s.end + size <= $0.size && (!direct || $0.mirror != nil) } ?? false
+                if !fits {
+                    try writeBatch(&pending, from: batchStart, &s)
+                    let segment = try JournalSegment.create(
+                        directory: directory, first: entry.sequence, term: entry.term, capacity: capacity(for: size),
+                        spare: Self.takeSpare(&s), direct: direct)
+                    s.segments.append(segment)
+                    s.directoryVersion += 1
+                    s.end = 0
+                    batchStart = 0
+                }
+                if let mirror = s.segments.last!.mirror {
+                    JournalRecord.write(entry, generation: generation, to: mirror + s.end)
+                } else {
+                    JournalRecord.append(entry, generation: generation, to: &pending)
+                }
+                s.end += size
+                s.last = entry.position
             }
+            try writeBatch(&pending, from: batchStart, &s)
+            return mark
+        } catch {
+            throw AppendFailure(mark: mark, error: error)
         }
     }
 
@@ -87,7 +101,9 @@ extension Journal {
                     noteUnsynced(segment, &s)
                     return
                 case .full:
-                    collect(timeoutNanoseconds: nil, &s)
+                    // A short wait, then again: the syncer may be holding the completions that free
+                    // slots (it records them under the lock held here).
+                    collect(timeoutNanoseconds: 1_000_000, &s)
                 case let .failed(code):
                     throw JournalSegment.IOError(operation: "io_submit", path: segment.path, code: code)
                 }
@@ -109,17 +125,30 @@ extension Journal {
 
     /// Forgets an append whose transaction did not commit.
     public func rollBack(to mark: Mark) {
-        state.withLock { rollBack(&$0, to: mark) }
+        // Erasing rewrites blocks that writes in flight may still be writing: wait until none is,
+        // collecting completions without the lock (the syncer records its own under it).
+        while true {
+            let done = state.withLock { s in
+                guard s.writes.inFlight == 0 else { return false }
+                rollBack(&s, to: mark)
+                return true
+            }
+            if done { return }
+            var collected: [AsyncWriter.Completion] = []
+            writer?.collect(timeoutNanoseconds: 1_000_000) { collected.append($0) }
+            state.withLock { s in for done in collected { s.writes.complete(done.token, result: done.result) } }
+        }
     }
 
     private func rollBack(_ s: inout State, to mark: Mark) {
-        // Erasing rewrites blocks the direct writes in flight may still be writing.
-        while s.writes.inFlight > 0 { collect(timeoutNanoseconds: nil, &s) }
         // (A direct writer never appends to a segment it recovered.)
         if mark.segments > 0 && mark.segments <= s.segments.count && (writer == nil || s.segments[mark.segments - 1].direct) {
-            // Zeroed, so the records a recovery reads there can never be these forgotten ones.
+            // Zeroed, so the records a recovery reads there can never be these forgotten ones. A
+            // direct append began on the block after the previous one's end: the blocks before it,
+            // holding acknowledged records, are not rewritten.
             let segment = s.segments[mark.segments - 1]
-            segment.erase(from: mark.end, to: mark.segments == s.segments.count ? s.end : segment.size, alignment: writer?.alignment ?? 1)
+            let from = writer.map { JournalRecord.align(mark.end, to: $0.alignment) } ?? mark.end
+            segment.erase(from: from, to: mark.segments == s.segments.count ? s.end : segment.size, alignment: writer?.alignment ?? 1)
             noteUnsynced(segment, &s)
         }
         for segment in s.segments[mark.segments...] { unlink(segment.path) }

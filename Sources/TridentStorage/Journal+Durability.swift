@@ -16,31 +16,44 @@ extension Journal {
         if let failure = SyncRound.run([self])[0] { throw failure }
     }
 
-    /// What one journal has to flush once every write up to `through` is done.
+    /// What one journal has to flush once every write up to `through` is done. Taken in the same
+    /// moment as `through`, so it describes exactly those writes (a later one may reach blocks
+    /// written for the first time, which this round's fdatasyncs need not cover).
     struct SyncPoint {
         let through: UInt64
-        /// Segments written since their last sync; `ownSync`: it needs an fdatasync of its own (its
-        /// bytes went through the page cache, or blocks were written for the first time, which
-        /// changes the file's metadata), else a flush of the device after the writes suffices.
+        /// Segments written since their last sync, and how far those writes reached; `ownSync`: it
+        /// needs an fdatasync of its own (its bytes went through the page cache, or blocks were
+        /// written for the first time, which changes the file's metadata), else a flush of the
+        /// device after the writes suffices.
         let segments: [(segment: JournalSegment, ownSync: Bool, writtenEnd: Int)]
+        /// Segment files created or removed up to now (the directory needs an fsync when it is more
+        /// than the last one synced).
+        let directoryVersion: Int
         let directoryChanged: Bool
     }
 
-    /// Waits until every write appended so far is done; what to flush then.
-    func awaitWrites() throws -> SyncPoint {
-        let through = state.withLock { $0.writes.submitted }
+    /// What has been appended so far, to make durable.
+    func syncPoint() -> SyncPoint {
+        state.withLock { s in
+            SyncPoint(
+                through: s.writes.submitted,
+                segments: s.unsynced.map { u in
+                    (u.segment, writer == nil || !sharedFlushes || u.segment.writtenEnd > u.segment.knownWritten, u.segment.writtenEnd)
+                },
+                directoryVersion: s.directoryVersion, directoryChanged: s.directoryVersion > s.directorySynced)
+        }
+    }
+
+    /// Waits until every write of `point` is done.
+    func awaitWrites(_ point: SyncPoint) throws {
         while true {
-            let point = try state.withLock { s -> SyncPoint? in
-                if let failure = s.writes.failure(through: through) {
+            let done = try state.withLock { s in
+                if let failure = s.writes.failure(through: point.through) {
                     throw JournalSegment.IOError(operation: "direct write", path: directory, code: failure)
                 }
-                guard s.writes.isDone(through: through) else { return nil }
-                let segments = s.unsynced.map { u in
-                    (u.segment, writer == nil || !sharedFlushes || u.segment.writtenEnd > u.segment.knownWritten, u.segment.writtenEnd)
-                }
-                return SyncPoint(through: through, segments: segments, directoryChanged: s.directoryChanged)
+                return s.writes.isDone(through: point.through)
             }
-            if let point { return point }
+            if done { return }
             // Another thread may collect the completions awaited here: look again every few ms.
             var collected: [AsyncWriter.Completion] = []
             writer?.collect(timeoutNanoseconds: 5_000_000) { collected.append($0) }
@@ -55,7 +68,7 @@ extension Journal {
     func didSync(_ point: SyncPoint) {
         state.withLock { s in
             s.unsynced.removeAll { $0.write <= point.through }
-            if point.directoryChanged { s.directoryChanged = false }
+            s.directorySynced = max(s.directorySynced, point.directoryVersion)
             for (segment, _, writtenEnd) in point.segments { segment.knownWritten = max(segment.knownWritten, writtenEnd) }
         }
     }

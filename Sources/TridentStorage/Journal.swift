@@ -44,7 +44,10 @@ public final class Journal: Sendable {
         var last: LogPosition?
         /// Segments appended to since their last fdatasync, with the last write to each.
         var unsynced: [(segment: JournalSegment, write: UInt64)] = []
-        var directoryChanged = false
+        /// Segment files created or removed, and how many of those changes an fsync of the
+        /// directory covers.
+        var directoryVersion = 0
+        var directorySynced = 0
         var spares: [JournalSegment.Spare] = []
         var readers = 0
         var writes = WriteLedger()
@@ -52,6 +55,9 @@ public final class Journal: Sendable {
 
     /// Whether appends are direct writes (the file system and kernel allow them).
     public var writesDirectly: Bool { writer != nil }
+
+    /// The block each group of records starts on (1: no padding, for buffered appends).
+    var groupAlignment: Int { writer?.alignment ?? 1 }
 
     /// Where an append started, to undo it when the transaction it belongs to does not commit.
     public struct Mark: Sendable {
@@ -175,13 +181,18 @@ public final class Journal: Sendable {
         return (journal, replay)
     }
 
-    /// The alignment direct writes need in `directory` (probed on its generation file), 0 when the
-    /// file system takes none.
+    /// The block a direct-write group starts on in `directory` (probed on its generation file): the
+    /// file system's block, at least what direct I/O needs (a write of part of a block that was
+    /// fallocated and never written makes ext4 and XFS wait for the writes before it, so
+    /// `io_submit` would block), at most one page; 0 when the file system takes no direct I/O.
     private static func directAlignment(directory: String) -> Int {
         let fd = trident_open_direct((directory as NSString).appendingPathComponent("generation"))
         guard fd >= 0 else { return 0 }
         defer { close(fd) }
-        return Int(max(0, trident_direct_alignment(fd)))
+        let direct = Int(max(0, trident_direct_alignment(fd)))
+        var info = stat()
+        guard direct > 0, fstat(fd, &info) == 0 else { return direct }
+        return max(direct, min(Int(info.st_blksize), JournalRecord.maxPadding))
     }
 
     /// Each opening appends under a new generation number, kept in a small file: records an earlier
@@ -275,7 +286,7 @@ public final class Journal: Sendable {
             s.unsynced = []
             s.end = 0
             s.last = position.sequence == 0 ? nil : position
-            s.directoryChanged = true
+            s.directoryVersion += 1
         }
     }
 

@@ -7,10 +7,11 @@
 /// `gen` counts journal openings: a record left behind by an earlier run (a torn tail after a power
 /// loss, or the old contents of a recycled segment) never follows a newer one. `checksum` covers
 /// sequence, ops and gen: a hash of sequence and ops (made once per entry, whichever zones journal
-/// it) finished with gen. A zero `len` ends the written part of a segment, or pads it to the next
-/// block boundary: a journal written by direct writes starts each group of records on a block
-/// (`minPadding` to `maxPadding` bytes, the file system's direct-I/O alignment), so no two writes
-/// in flight share a block. Frozen: journals outlive the process that wrote them.
+/// it) finished with gen. Zeros end the written part of a segment, or pad it to the next block
+/// boundary: a journal written by direct writes starts each group of records on a block (of
+/// `minPadding` to `maxPadding` bytes: the file system's block, at least its direct-I/O
+/// alignment), so no two writes in flight share a block. Frozen: journals outlive the process that
+/// wrote them.
 enum JournalRecord {
     static let headerSize = 24
     static let minPadding = 512
@@ -21,9 +22,13 @@ enum JournalRecord {
         (offset + alignment - 1) & ~(alignment - 1)
     }
 
-    /// Whether `bytes` start with a zero length: padding, or the end of what was written.
-    static func isPadding(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        bytes.count >= 4 && bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self) == 0
+    /// Where the padding at `offset` ends — the next `minPadding` boundary — when every byte up to
+    /// it (or to the end of `bytes`) is zero; nil when something else is there. (Checking the four
+    /// length bytes alone would read into the next group when the padding is shorter than four.)
+    static func paddingEnd(in bytes: UnsafeRawBufferPointer, at offset: Int) -> Int? {
+        let next = align(offset + 1, to: minPadding)
+        for i in offset..<min(next, bytes.count) where bytes[i] != 0 { return nil }
+        return next
     }
 
     static func size(of entry: LogEntry) -> Int { headerSize + entry.encoded.bytes.count }

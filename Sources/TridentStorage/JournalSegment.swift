@@ -238,29 +238,28 @@ final class JournalSegment: @unchecked Sendable {
         var generation = minimumGeneration
         var last: UInt64?
         while offset < all.count {
-            let rest = UnsafeRawBufferPointer(rebasing: all[offset...])
-            guard let header = JournalRecord.header(rest) else {
-                guard JournalRecord.isPadding(rest) else { break }
-                let limit = paddingLimit ?? JournalRecord.align(offset + 1, to: JournalRecord.maxPadding)
-                let next = JournalRecord.align(offset + 1, to: JournalRecord.minPadding)
-                guard next <= limit else { break }
-                paddingLimit = limit
-                offset = next
-                continue
+            if let header = JournalRecord.header(UnsafeRawBufferPointer(rebasing: all[offset...])), header.sequence == expected,
+                header.generation >= generation, offset + JournalRecord.headerSize + header.length <= all.count
+            {
+                let opsStart = offset + JournalRecord.headerSize
+                let ops = UnsafeRawBufferPointer(rebasing: all[opsStart..<(opsStart + header.length)])
+                if let hash = JournalRecord.verifiedHash(header, ops: ops) {
+                    guard try visit(header, ops, hash) else { break }
+                    offset = opsStart + header.length
+                    intactEnd = offset
+                    paddingLimit = nil
+                    generation = header.generation
+                    last = header.sequence
+                    expected += 1
+                    continue
+                }
             }
-            guard header.sequence == expected, header.generation >= generation,
-                offset + JournalRecord.headerSize + header.length <= all.count
-            else { break }
-            let opsStart = offset + JournalRecord.headerSize
-            let ops = UnsafeRawBufferPointer(rebasing: all[opsStart..<(opsStart + header.length)])
-            guard let hash = JournalRecord.verifiedHash(header, ops: ops) else { break }
-            guard try visit(header, ops, hash) else { break }
-            offset = opsStart + header.length
-            intactEnd = offset
-            paddingLimit = nil
-            generation = header.generation
-            last = header.sequence
-            expected += 1
+            // No record here: zeros up to a block boundary are padding, and the next group (if
+            // any) starts there — at most one page after the last record.
+            let limit = paddingLimit ?? JournalRecord.align(offset + 1, to: JournalRecord.maxPadding)
+            guard let next = JournalRecord.paddingEnd(in: all, at: offset), next <= limit else { break }
+            paddingLimit = limit
+            offset = next
         }
         return (intactEnd, last, generation)
     }

@@ -14,12 +14,13 @@ enum SyncRound {
     /// Each journal's failure, nil where everything it had appended is durable now.
     static func run(_ journals: [Journal]) -> [(any Error)?] {
         var failures = [(any Error)?](repeating: nil, count: journals.count)
-        var points: [Journal.SyncPoint?] = journals.indices.map { i in
+        var points: [Journal.SyncPoint?] = journals.map { $0.syncPoint() }
+        for (i, point) in points.enumerated() {
             do {
-                return try journals[i].awaitWrites()
+                try journals[i].awaitWrites(point!)
             } catch {
                 failures[i] = error
-                return nil
+                points[i] = nil
             }
         }
         // Every write is done now: an fdatasync from here on flushes all of them on its device.
@@ -52,9 +53,12 @@ enum SyncRound {
             if point.directoryChanged {
                 // A new segment's name must survive a power loss too.
                 let fd = open(journals[i].directory, O_RDONLY | O_CLOEXEC)
-                if fd >= 0 {
-                    fsync(fd)
-                    close(fd)
+                let synced = fd >= 0 && fsync(fd) == 0
+                let code = errno
+                if fd >= 0 { close(fd) }
+                guard synced else {
+                    failures[i] = JournalSegment.IOError(operation: "fsync", path: journals[i].directory, code: code)
+                    continue
                 }
             }
             journals[i].didSync(point)

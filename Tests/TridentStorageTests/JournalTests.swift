@@ -4,6 +4,7 @@
 // forgotten, and trimming drops whole segments and reuses their files — whether it appends through
 // the page cache or by direct writes (each group on a block of its own, padded with zeros).
 import Foundation
+import Synchronization
 import Testing
 
 @testable import TridentStorage
@@ -50,9 +51,12 @@ struct JournalTests {
             #expect(try journal.entries(after: 40).isEmpty)
             #expect(journal.term(at: 25) == 1 && journal.term(at: 26) == 2 && journal.term(at: 41) == nil)
             // 131-byte records: fifteen fill a 2 KB segment, and a new segment starts where the term
-            // changes. Direct segments are whole 4 KB pages: entries 1-10, padding to 1536, 11-25.
+            // changes. Direct segments are whole 4 KB pages, and the second group starts on a block:
+            // at 1536 with 512-byte blocks (entries 11-25 still fit), at 4096 with 4 KB ones (a new
+            // segment for them).
             #expect(JournalRecord.size(of: written[0]) == 131)
-            let layout: [(UInt64, UInt64)] = direct ? [(1, 1), (26, 2)] : [(1, 1), (16, 1), (26, 2)]
+            let layout: [(UInt64, UInt64)] =
+                !direct ? [(1, 1), (16, 1), (26, 2)] : journal.groupAlignment == 4096 ? [(1, 1), (11, 1), (26, 2)] : [(1, 1), (26, 2)]
             #expect(try segmentFiles(dir) == layout.map { JournalSegment.fileName(first: $0.0, term: $0.1) })
             #expect(throws: Journal.Damaged.self) { try journal.append([entry(42)]) }
             try journal.sync()
@@ -191,18 +195,78 @@ struct JournalTests {
 
     @Test func eachDirectGroupStartsOnABlockAfterZeroPadding() throws {
         try withDirectory { dir in
+            let block: Int
             do {
                 let (journal, _) = try recover(dir, after: 0, direct: true)
+                block = journal.groupAlignment
+                // The file system's block (4 KB on ext4), at least what direct I/O needs.
+                #expect(block >= 512 && block <= 4096)
                 try journal.append([entry(1), entry(2)])
                 try journal.append([entry(3)])
                 try journal.sync()
             }
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir + "/" + (try segmentFiles(dir)[0]))))
             // Two 131-byte records, zeros to the first block boundary, then the second group.
-            #expect(bytes[262..<512].allSatisfy { $0 == 0 })
-            #expect(bytes[512..<516] != [0, 0, 0, 0])
+            #expect(bytes[262..<block].allSatisfy { $0 == 0 })
+            #expect(bytes[block..<(block + 4)] != [0, 0, 0, 0])
             let (_, replay) = try recover(dir, after: 0, direct: true)
             #expect(replay == [entry(1), entry(2), entry(3)])
+        }
+    }
+
+    @Test(arguments: [0, 1, 2, 3, 4, 5, 24, 100])
+    func groupsAreFoundAfterPaddingOfAnyLength(padding: Int) throws {
+        try withDirectory { dir in
+            let (journal, _) = try recover(dir, after: 0, direct: true)
+            // A first group ending `padding` bytes before a block boundary: with fewer than four, the
+            // zeros and the next group's first bytes share what would be a record's length field.
+            var size = 100
+            while (JournalRecord.size(of: entry(1, size: size)) + padding) % journal.groupAlignment != 0 { size += 1 }
+            let written = [entry(1, size: size)] + (2...5).map { entry($0) }
+            try journal.append([written[0]])
+            try journal.append(Array(written[1...]))
+            #expect(try journal.entries(after: 0) == written)
+            try journal.sync()
+            #expect(try recover(dir, after: 0, direct: true).1 == written)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func rollingBackWhileTheSyncerCollectsCompletions() throws {
+        try withDirectory { dir in
+            let (journal, _) = try recover(dir, after: 0, direct: true)
+            // The syncer collects completions outside the lock and records them under it; a rollback
+            // waiting for the writes in flight must not hold the lock meanwhile.
+            let stop = Atomic(false)
+            let syncer = Thread {
+                while !stop.load(ordering: .relaxed) { try? journal.sync() }
+            }
+            syncer.start()
+            defer { stop.store(true, ordering: .relaxed) }
+            for sequence in 1...300 {
+                try journal.append([entry(UInt64(sequence))])
+                let mark = try journal.append([entry(UInt64(sequence) + 1, size: 2000)])
+                journal.rollBack(to: mark)
+            }
+            #expect(journal.last?.sequence == 300)
+            try journal.sync()
+            #expect(try recover(dir, after: 0, direct: true).1 == (1...300).map { entry($0) })
+        }
+    }
+
+    @Test func aSyncPointCoversOnlyTheWritesItWaitsFor() throws {
+        try withDirectory { dir in
+            let (journal, _) = try recover(dir, after: 0, capacity: 1 << 20, direct: true)
+            try journal.append([entry(1)])
+            let point = journal.syncPoint()
+            // Written while the round waits, into blocks never written before: its fdatasync may
+            // run before this write is done, so it does not count as covered.
+            try journal.append([entry(2, size: 9000)])
+            try journal.awaitWrites(point)
+            journal.didSync(point)
+            let next = journal.syncPoint()
+            #expect(next.segments.count == 1 && next.segments[0].ownSync)
+            #expect(next.segments[0].writtenEnd > point.segments[0].writtenEnd)
         }
     }
 
@@ -243,13 +307,13 @@ struct JournalTests {
             #expect(journal.sharedFlushes, "the package's disk is expected to be ext4 or XFS")
             // Three segments of seven 531-byte records, written into fallocated (unwritten) blocks.
             try journal.append((1...21).map { entry($0, size: 500) })
-            let fresh = try journal.awaitWrites()
+            let fresh = journal.syncPoint()
             #expect(fresh.segments.count == 3 && fresh.segments.allSatisfy(\.ownSync))
             try journal.sync()
             journal.trim(through: 14)
             // Entry 22 goes to a trimmed segment's file, whose blocks are all written already.
             try journal.append([entry(22, size: 500)])
-            let reused = try journal.awaitWrites()
+            let reused = journal.syncPoint()
             #expect(reused.segments.count == 1 && !reused.segments[0].ownSync)
             try journal.sync()
             #expect(try journal.entries(after: 20).map(\.sequence) == [21, 22])
@@ -260,7 +324,7 @@ struct JournalTests {
             #expect(journal.fileCounts.spares == 1)
             try journal.sync()
             try journal.append([entry(journal.last!.sequence + 1, size: 3000)])
-            let prepared = try journal.awaitWrites()
+            let prepared = journal.syncPoint()
             #expect(prepared.segments.count == 1 && !prepared.segments[0].ownSync && journal.fileCounts.spares == 0)
         }
     }
