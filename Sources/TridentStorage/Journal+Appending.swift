@@ -59,9 +59,11 @@ extension Journal {
                 let fits = current.map { $0.term == entry.term && s.end + size <= $0.size && (!direct || $0.mirror != nil) } ?? false
                 if !fits {
                     try writeBatch(&pending, from: batchStart, &s)
+                    let mirror = direct ? s.retiredMirror : nil
+                    s.retiredMirror = nil
                     let segment = try JournalSegment.create(
                         directory: directory, first: entry.sequence, term: entry.term, capacity: capacity(for: size),
-                        spare: Self.takeSpare(&s), direct: direct)
+                        spare: Self.takeSpare(&s), direct: direct, mirror: mirror)
                     s.segments.append(segment)
                     s.directoryVersion += 1
                     s.end = 0
@@ -93,6 +95,8 @@ extension Journal {
         guard let segment = s.segments.last, s.end > start else { return }
         if let writer, let mirror = segment.mirror {
             let count = JournalRecord.align(s.end, to: writer.alignment) - start
+            // A recycled mirror holds old bytes where this write's padding goes.
+            (mirror + s.end).initializeMemory(as: UInt8.self, repeating: 0, count: start + count - s.end)
             while true {
                 switch writer.write(fd: segment.fd, from: mirror + start, count: count, at: start, token: s.writes.next) {
                 case .queued:
@@ -168,7 +172,7 @@ extension Journal {
     static func releaseFinishedMirrors(_ s: inout State) {
         guard s.readers == 0 else { return }
         for segment in s.segments.dropLast() where segment.mirror != nil && segment.inFlight == 0 {
-            segment.releaseMirror()
+            if let memory = segment.releaseMirror(), s.retiredMirror == nil { s.retiredMirror = memory }
         }
     }
 }

@@ -49,6 +49,8 @@ public final class Journal: Sendable {
         var directoryVersion = 0
         var directorySynced = 0
         var spares: [JournalSegment.Spare] = []
+        /// A finished segment's mirror, for the next segment (`MirrorMemory`).
+        var retiredMirror: MirrorMemory?
         var readers = 0
         var writes = WriteLedger()
     }

@@ -28,8 +28,9 @@ final class JournalSegment: @unchecked Sendable {
     let size: Int
     /// Opened for direct writes (`O_DIRECT`): every write to it is aligned.
     let direct: Bool
-    // The journal's lock guards `mirror`, `map` and `inFlight`.
-    private(set) var mirror: UnsafeMutableRawPointer?
+    // The journal's lock guards `mirrorMemory`, `map` and `inFlight`.
+    private var mirrorMemory: MirrorMemory?
+    var mirror: UnsafeMutableRawPointer? { mirrorMemory?.base }
     private var map: UnsafeRawPointer?
     /// Direct writes still reading from `mirror`.
     var inFlight = 0
@@ -67,7 +68,8 @@ final class JournalSegment: @unchecked Sendable {
         try self.init(path: path, first: first, term: term, direct: false)
     }
 
-    private init(path: String, first: UInt64, term: UInt64, direct: Bool) throws {
+    /// `recycled`: a finished segment's mirror, taken when it has this segment's size.
+    private init(path: String, first: UInt64, term: UInt64, direct: Bool, recycled: MirrorMemory? = nil) throws {
         self.path = path
         self.first = first
         self.term = term
@@ -81,13 +83,17 @@ final class JournalSegment: @unchecked Sendable {
             throw IOError(operation: "fstat", path: path, code: code == 0 ? EINVAL : code)
         }
         size = Int(info.st_size)
-        let mapped = direct ? mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : Self.mapFile(fd, size)
+        if direct, let recycled, recycled.size == size {
+            mirrorMemory = recycled
+            return
+        }
+        let mapped = direct ? MirrorMemory.map(size) : Self.mapFile(fd, size)
         guard let mapped, mapped != MAP_FAILED else {
             let code = errno
             close(fd)
             throw IOError(operation: "mmap", path: path, code: code)
         }
-        if direct { mirror = mapped } else { map = UnsafeRawPointer(mapped) }
+        if direct { mirrorMemory = MirrorMemory(base: mapped, size: size) } else { map = UnsafeRawPointer(mapped) }
     }
 
     private static func mapFile(_ fd: Int32, _ size: Int) -> UnsafeMutableRawPointer? {
@@ -96,13 +102,14 @@ final class JournalSegment: @unchecked Sendable {
 
     /// Creates a segment of at least `capacity` bytes, reusing `spare` (an old segment's file) when
     /// given: overwriting blocks a file already has makes each fdatasync cheaper than growing one.
-    /// `direct`: written by direct writes from a mirror (the file system must take them).
-    static func create(directory: String, first: UInt64, term: UInt64, capacity: Int, spare: Spare?, direct: Bool = false) throws
-        -> JournalSegment
-    {
+    /// `direct`: written by direct writes from a mirror (the file system must take them), `mirror`
+    /// when one of the right size is at hand.
+    static func create(
+        directory: String, first: UInt64, term: UInt64, capacity: Int, spare: Spare?, direct: Bool = false, mirror: MirrorMemory? = nil
+    ) throws -> JournalSegment {
         let path = (directory as NSString).appendingPathComponent(fileName(first: first, term: term))
         if let spare, rename(spare.path, path) == 0 {
-            let reused = try JournalSegment(path: path, first: first, term: term, direct: direct)
+            let reused = try JournalSegment(path: path, first: first, term: term, direct: direct, recycled: mirror)
             reused.knownWritten = spare.written
             if reused.size >= capacity && (!direct || reused.size % JournalRecord.maxPadding == 0) { return reused }
             // Too small for this record: start over with a new file.
@@ -117,7 +124,7 @@ final class JournalSegment: @unchecked Sendable {
         #else
             guard ftruncate(fd, off_t(capacity)) == 0 else { throw IOError(operation: "ftruncate", path: path, code: errno) }
         #endif
-        return try JournalSegment(path: path, first: first, term: term, direct: direct)
+        return try JournalSegment(path: path, first: first, term: term, direct: direct, recycled: mirror)
     }
 
     /// A trimmed segment's file kept for reuse, and how much of it is known written.
@@ -127,7 +134,6 @@ final class JournalSegment: @unchecked Sendable {
     }
 
     deinit {
-        if let mirror { munmap(mirror, size) }
         if let map { munmap(UnsafeMutableRawPointer(mutating: map), size) }
         close(fd)
     }
@@ -182,17 +188,15 @@ final class JournalSegment: @unchecked Sendable {
         UnsafeRawBufferPointer(start: mirror.map { UnsafeRawPointer($0) } ?? map, count: min(end, size))
     }
 
-    /// A finished direct segment whose writes are done is read from its file from now on, and its
-    /// mirror's memory goes back (the journal's lock held, no reader counted). False when the file
-    /// cannot be mapped: the mirror then stays.
-    @discardableResult
-    func releaseMirror() -> Bool {
-        guard let mirror, inFlight == 0 else { return mirror == nil }
-        guard let mapped = Self.mapFile(fd, size), mapped != MAP_FAILED else { return false }
+    /// A finished direct segment whose writes are done is read from its file from now on; returns
+    /// its mirror, for another segment or to unmap (the journal's lock held, no reader counted).
+    /// Nil when the file cannot be mapped: the mirror then stays.
+    func releaseMirror() -> MirrorMemory? {
+        guard let memory = mirrorMemory, inFlight == 0 else { return nil }
+        guard let mapped = Self.mapFile(fd, size), mapped != MAP_FAILED else { return nil }
         map = UnsafeRawPointer(mapped)
-        munmap(mirror, size)
-        self.mirror = nil
-        return true
+        mirrorMemory = nil
+        return memory
     }
 
     typealias ScanResult = (end: Int, last: UInt64?, generation: UInt32)
