@@ -452,17 +452,19 @@ final class Zones: Sendable {
     /// zone is brought to the same state before the first request is served.
     private func recoverFollowers() throws {
         guard let leaderIndex = state.withLock({ $0.leader }) else { return }
-        let (writers, stores) = members.withLock { ($0.map(\.writer), $0.map(\.store)) }
-        for zone in writers.indices where zone != leaderIndex {
+        let leaderStore = members.withLock { $0[leaderIndex].store }
+        for zone in names.indices where zone != leaderIndex {
             while true {
-                switch catchUpPlan(zone: writers[zone].position, leader: stores[leaderIndex], mustResync: false) {
+                // Read again each pass: a copy replaces the zone's writer.
+                let writer = members.withLock { $0[zone].writer }
+                switch catchUpPlan(zone: writer.position, leader: leaderStore, mustResync: false) {
                 case .upToDate:
                     break
                 case .replay:
                     let done = DispatchSemaphore(value: 0)
                     let failed = Mutex(false)
                     state.withLock { $0.zones[zone].state = .recovering }
-                    writers[zone].submit(
+                    writer.submit(
                         ReplicaTask(
                             entry: nil, zone: zone, zones: self,
                             onDone: { ok in
@@ -476,8 +478,10 @@ final class Zones: Sendable {
                 case .copy:
                     state.withLock { $0.zones[zone].state = .recovering }
                     copyFromLeader(zone)
-                    let writer = members.withLock { $0[zone].writer }
-                    barrier(writer)
+                    if state.withLock({ $0.zones[zone].state == .down }) {
+                        throw ControlError(message: "zone \(names[zone]) could not copy the leader's data")
+                    }
+                    barrier(members.withLock { $0[zone].writer })
                     state.withLock { $0.zones[zone].state = .up }
                     continue
                 }
