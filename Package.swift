@@ -19,27 +19,29 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
-        // Linux AIO and O_DIRECT for the journal (system calls without libc wrappers).
-        .target(name: "CDirectIO"),
         // CRC-32 by carry-less multiplication (an instruction Swift cannot name).
         .target(name: "CCRC32"),
         .target(name: "DynamoModel"),
         .target(name: "DynamoExpressions", dependencies: ["DynamoModel"]),
         .target(
             name: "TridentStorage",
-            dependencies: ["LMDB", "DynamoModel", "CDirectIO"]
+            dependencies: ["LMDB", "DynamoModel"]
+        ),
+        .target(
+            name: "TridentReplication",
+            dependencies: ["TridentStorage", "DynamoModel", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "TridentEngine",
             dependencies: [
-                "TridentStorage", "DynamoModel", "DynamoExpressions",
+                "TridentReplication", "TridentStorage", "DynamoModel", "DynamoExpressions",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "TridentServer",
             dependencies: [
-                "TridentEngine", "TridentStorage", "DynamoModel", "CCRC32",
+                "TridentEngine", "DynamoModel", "CCRC32",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -49,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "trident",
             dependencies: [
-                "TridentServer", "TridentEngine", "TridentStorage",
+                "TridentServer", "TridentEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "DynamoModelTests", dependencies: ["DynamoModel"]),
         .testTarget(name: "DynamoExpressionsTests", dependencies: ["DynamoExpressions"]),
         .testTarget(name: "TridentStorageTests", dependencies: ["TridentStorage", "LMDB"]),
+        .testTarget(name: "TridentReplicationTests", dependencies: ["TridentReplication", "TridentStorage"]),
         .testTarget(name: "TridentEngineTests", dependencies: ["TridentEngine"]),
         .testTarget(
             name: "TridentServerTests",

@@ -151,6 +151,9 @@ extension DynamoError {
 
     /// The zones cannot serve the request (too many stopped): a 500 the SDKs retry.
     public static let unavailable = internalServerError("Internal server error: too few availability zones are up to serve the request")
+    /// Trident's own: the disk cannot hold the write (SDKs retry a 500; the message says why it persists).
+    public static let diskFull = internalServerError(
+        "Internal server error: the disk is full, so the write cannot be made durable; nothing was written")
 }
 
 /// The constraint clauses of "N validation errors detected" messages.

@@ -74,6 +74,11 @@ public final class Environment: @unchecked Sendable {
         return try body(txn)
     }
 
+    /// A read-only snapshot kept until `close()`: not from the pool, for views held across requests.
+    public func openSnapshot() throws -> ReadTransaction {
+        try ReadTransaction(environment: self)
+    }
+
     /// Runs `body` in a write transaction that commits when it returns and aborts when it throws.
     /// Only one write transaction exists at a time per environment; callers serialize on a writer thread.
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
@@ -97,9 +102,7 @@ public final class Environment: @unchecked Sendable {
     /// at background priority, behind other files' synchronous writes, so a `sync()` that follows a
     /// moment later has little left to write in one burst.
     public func startWriteback() throws {
-        var fd: Int32 = -1
-        try check(mdb_env_get_fd(handle, &fd), "mdb_env_get_fd")
-        guard trident_start_writeback(fd) == 0 else { throw LMDBError(code: errno, operation: "sync_file_range") }
+        guard trident_start_writeback(try dataFileDescriptor()) == 0 else { throw LMDBError(code: errno, operation: "sync_file_range") }
     }
 
     /// Writes a consistent copy of the whole environment into `directory` (which must exist and be empty).
@@ -108,4 +111,25 @@ public final class Environment: @unchecked Sendable {
     }
 
     public var maxKeySize: Int { Int(mdb_env_get_maxkeysize(handle)) }
+
+    /// The size of one page of the data file.
+    public var pageSize: Int {
+        var stat = MDB_stat()
+        mdb_env_stat(handle, &stat)
+        return Int(stat.ms_psize)
+    }
+
+    /// The highest page number committed transactions use: the data file's pages past it are free.
+    public var lastPageNumber: Int {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        return info.me_last_pgno
+    }
+
+    /// The data file's descriptor (LMDB's own; never close it).
+    public func dataFileDescriptor() throws -> Int32 {
+        var fd: Int32 = -1
+        try check(mdb_env_get_fd(handle, &fd), "mdb_env_get_fd")
+        return fd
+    }
 }

@@ -69,6 +69,11 @@ public final class ReadTransaction: Transaction, @unchecked Sendable {
     func renew() throws {
         try check(mdb_txn_renew(handle), "mdb_txn_renew")
     }
+
+    /// Ends a snapshot from `Environment.openSnapshot` (its pages may be reused from then on).
+    public func close() {
+        abort()
+    }
 }
 
 /// The single write transaction of an environment. Obtained through `Environment.write`.

@@ -4,13 +4,13 @@ import TridentStorage
 extension Engine {
     public struct ZoneStatus: Sendable {
         public let name: String
-        /// `up`, `down`, `isolated` or `recovering` (catching up; serves no reads).
+        /// `up`, `down` or `isolated`.
         public let state: String
         /// `leader` or `follower`.
         public let role: String
         public let appliedSequence: UInt64
         public let lagMilliseconds: Int
-        /// A fingerprint of the zone's data, when asked for.
+        /// A fingerprint of the data the zone serves, when asked for (none for a stopped zone).
         public let digest: String?
         public let itemCount: Int?
     }
@@ -22,12 +22,12 @@ extension Engine {
     }
 
     public func zonesStatus(withDigests: Bool = false) throws -> ZonesStatus {
-        let report = zones.report()
-        let digests = withDigests ? try zones.digests() : []
+        let report = replication.report()
+        let digests = withDigests ? try replication.digests() : []
         return ZonesStatus(
             leader: report.leader, term: report.term,
             zones: report.zones.map { z in
-                let d = digests.first { $0.name == z.name }
+                let d = digests.compactMap { $0 }.first { $0.name == z.name }
                 return ZoneStatus(
                     name: z.name, state: z.state, role: z.role, appliedSequence: z.appliedSequence, lagMilliseconds: z.lagMilliseconds,
                     digest: d.map { String($0.digest, radix: 16) }, itemCount: d?.items)
@@ -40,26 +40,12 @@ extension Engine {
 
     /// Stops, starts, isolates or heals a zone; `done` gets nil or the reason it could not.
     public func controlZone(_ action: ZoneAction, zone: String, done: @escaping @Sendable (String?) -> Void) {
-        let mapped: Zones.Action =
-            switch action {
-            case .stop: .stop
-            case .start: .start
-            case .isolate: .isolate
-            case .heal: .heal
-            }
-        zones.control(mapped, zone: zone) { result in
-            switch result {
-            case .success: done(nil)
-            case let .failure(error): done(error.message)
-            }
-        }
+        done(replication.control(action.rawValue, zone: zone))
     }
 
-    /// Sets the delay of a zone's copy when it is an asynchronous follower; nil or the reason it could not.
+    /// Sets how far behind a zone reads when it follows; nil or the reason it could not.
     public func setZoneLag(milliseconds: Int, zone: String) -> String? {
-        guard milliseconds >= 0 else { return "ms must be zero or more" }
-        if case let .failure(error) = zones.setLag(milliseconds, zone: zone) { return error.message }
-        return nil
+        replication.setLag(milliseconds, zone: zone)
     }
 }
 
@@ -82,7 +68,7 @@ extension Engine {
 
     public func tableUsage() throws -> [TableUsage] {
         let all = tables.all
-        let counts = try zones.read(consistent: true) { reader in
+        let counts = try store.read { reader in
             try all.map { try Catalog.statistics(reader, table: $0.number).itemCount }
         }
         return zip(all, counts).map { table, count in

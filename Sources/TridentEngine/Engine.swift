@@ -1,7 +1,8 @@
+import Dispatch
 import DynamoModel
-import Foundation
 import Logging
 import Synchronization
+import TridentReplication
 import TridentStorage
 
 /// The answer to one API request: the response body, or the error the server renders.
@@ -10,10 +11,12 @@ public typealias Reply = @Sendable (Result<[UInt8], DynamoError>) -> Void
 /// DynamoDB's API over Trident's storage: dispatches `X-Amz-Target` operations.
 public final class Engine: Sendable {
     public let configuration: EngineConfiguration
-    let zones: Zones
+    let store: Store
+    let replication: Replication
     let tables = TableRegistry()
     let capacity: CapacityLimiter
     let logger: Logger
+    private let checkpointer: Checkpointer?
     private let sweeper = Mutex<Sweeper?>(nil)
 
     public var clock: Clock { configuration.clock }
@@ -22,36 +25,71 @@ public final class Engine: Sendable {
         self.configuration = configuration
         self.logger = logger
         capacity = CapacityLimiter(mode: configuration.capacityMode, clock: configuration.clock)
-        var settings = Zones.Settings()
-        settings.count = configuration.zoneCount
+        var options = Store.Options()
+        options.log = configuration.durability == .journal && !configuration.inMemory
+        options.flushEachCommit = configuration.durability == .strict && !configuration.inMemory
+        options.segmentBytes = configuration.logSegmentBytes
+        options.acceptLogLoss = configuration.acceptLogLoss
+        do {
+            store = configuration.inMemory ? try Store.temporary(options: options) : try Store(path: configuration.dataDirectory, options: options)
+        } catch let error as StorageError {
+            throw StartFailure(description: error.description)
+        }
+        for note in store.recoveryNotes { logger.warning("\(note)") }
+        if store.replayedEntries > 0 { logger.info("replayed \(store.replayedEntries) log entries the data file lacked") }
+        var settings = Replication.Settings(zoneNames: configuration.zoneNames)
         settings.lagMilliseconds = configuration.replicationLagMilliseconds
-        settings.maxLogBacklog = configuration.replicationLogBacklog
-        settings.trimInterval = configuration.logTrimInterval
-        settings.checkpointInterval = configuration.checkpointInterval
-        settings.journalSegmentBytes = configuration.journalSegmentBytes
-        settings.executors = configuration.writerExecutors
-        zones = try Zones(
-            directory: configuration.dataDirectory, region: configuration.region, durability: configuration.durability, settings: settings,
-            logger: logger)
-        tables.load(try zones.read(consistent: true) { try Catalog.tables($0) })
+        settings.isolationBacklog = configuration.isolationBacklog
+        // A strict commit waits for the disk: not on a thread that serves requests.
+        let executor: any WriterExecutor =
+            configuration.durability != .strict ? configuration.writerExecutor.map(ExecutorAdapter.init) ?? QueueExecutor() : QueueExecutor()
+        replication = Replication(store: store, settings: settings, executor: executor, logger: logger)
+        checkpointer =
+            store.log == nil
+            ? nil
+            : Checkpointer(store: store, interval: configuration.checkpointInterval) { [logger] error in logger.error("checkpoint failed: \(error)") }
+        tables.load(try store.read { try Catalog.tables($0) })
         let sweeper = Sweeper(engine: self, interval: configuration.ttlInterval, rule: ExpiryRule(graceSeconds: configuration.ttlGraceSeconds))
         self.sweeper.withLock { $0 = sweeper }
         sweeper.start()
     }
 
-    /// Stops background work and the writers (after their queued writes). Safe to call twice.
+    /// The data folder could not be opened as it is (in use, damaged, from an earlier layout).
+    public struct StartFailure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Stops background work and the writer (after its queued writes), then closes the data
+    /// cleanly. Safe to call twice.
     public func shutdown() {
-        sweeper.withLock { sweeper in
-            sweeper?.stop()
-            sweeper = nil
+        let running = sweeper.withLock { sweeper in
+            defer { sweeper = nil }
+            return sweeper
         }
-        zones.shutdown()
+        guard let running else { return }
+        running.stop()
+        replication.shutdown()
+        checkpointer?.stop()
+        do {
+            try store.close()
+        } catch {
+            logger.error("could not close the data folder cleanly: \(error)")
+        }
     }
 
     /// Runs a TTL sweep now (after the clock moved) and calls `done` when its deletes are durable.
     public func sweepExpiredItems(_ done: @escaping @Sendable () -> Void) {
         guard let sweeper = sweeper.withLock({ $0 }) else { return done() }
         sweeper.sweepNow(done)
+    }
+
+    /// Whether writes can be made now, in words for the health check: nil when all is well.
+    public var storageProblem: String? {
+        switch store.health {
+        case .ok: nil
+        case .diskFull: "disk full: writes fail until space is freed (reads work)"
+        case let .failed(reason): reason
+        }
     }
 
     static let targetPrefix = "DynamoDB_20120810."
@@ -95,9 +133,13 @@ public final class Engine: Sendable {
         }
     }
 
-    /// Maps anything that is not a DynamoError to one InternalServerError, logged once here.
+    /// Maps anything that is not a DynamoError to one InternalServerError, logged once here. A
+    /// full disk says so: SDKs retry a 500, and the operator learns why it persists.
     func fault(_ error: any Error, _ operation: StaticString) -> DynamoError {
         if let dynamo = error as? DynamoError { return dynamo }
+        if let storage = error as? StorageError, storage.isDiskFull {
+            return .diskFull
+        }
         logger.error("\(operation) failed: \(error)")
         return .internalServerError()
     }
@@ -105,24 +147,32 @@ public final class Engine: Sendable {
     /// Reads on the zone the consistency level picks, mapping storage failures to InternalServerError.
     func read<T>(consistent: Bool, _ operation: StaticString, _ body: (StoreReader) throws -> T) throws(DynamoError) -> T {
         do {
-            return try zones.read(consistent: consistent, body)
+            return try replication.read(consistent: consistent, body)
         } catch {
             throw fault(error, operation)
         }
     }
+}
 
-    /// Submits a write and answers with `respond(output)` once it is durable.
-    func write<Output: Sendable>(
-        _ operation: StaticString,
-        reply: @escaping Reply,
-        _ body: @escaping LeaderWriteTask<Output>.Body,
-        respond: @escaping @Sendable (Output) -> [UInt8]
-    ) {
-        zones.write(body) { [self] result in
-            switch result {
-            case let .success(output): reply(.success(respond(output)))
-            case let .failure(error): reply(.failure(fault(error, operation)))
-            }
-        }
+/// The writer on a serial dispatch queue of its own (tests, and strict durability, whose commits
+/// block until the disk has them).
+struct QueueExecutor: WriterExecutor {
+    private let queue = DispatchQueue(label: "trident-writer")
+
+    func execute(_ work: @escaping @Sendable () -> Void) {
+        queue.async(execute: work)
+    }
+}
+
+/// The configuration's executor (an event loop) as the writer's.
+struct ExecutorAdapter: WriterExecutor {
+    let executor: any WorkExecutor
+
+    init(_ executor: any WorkExecutor) {
+        self.executor = executor
+    }
+
+    func execute(_ work: @escaping @Sendable () -> Void) {
+        executor.execute(work)
     }
 }

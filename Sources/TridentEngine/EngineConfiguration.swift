@@ -1,20 +1,14 @@
-import TridentStorage
-
 /// How an engine is set up; `trident serve`'s flags map onto it.
 public struct EngineConfiguration: Sendable {
-    /// Folder holding one LMDB environment per availability zone.
+    /// The data folder (`--data-dir`); with `inMemory`, ignored.
     public var dataDirectory: String
+    /// Keep the data in an unlinked temporary file: nothing outlives the process (`--in-memory`).
+    public var inMemory = false
     public var region: String
     /// The account id in ARNs (DynamoDB Local uses all zeros too).
     public var accountID: String = "000000000000"
     /// How writes reach the disk (`--durability`; `--in-memory` flushes nothing).
     public var durability: Durability = .journal
-
-    /// Whether anything is flushed (tests of non-durable modes turn it off).
-    public var durable: Bool {
-        get { durability != .none }
-        set { durability = newValue ? .journal : .none }
-    }
     public var clock: Clock
     /// Seconds between TTL sweeps (`--ttl-interval`).
     public var ttlInterval: Double = 1
@@ -24,31 +18,52 @@ public struct EngineConfiguration: Sendable {
     public var capacityMode: CapacityMode = .enforce
     /// Availability zones: 3 (replicated) or 1 (`--zones`).
     public var zoneCount: Int = 3
-    /// Delay of the asynchronous follower's copy (`--replication-lag-ms`); 0 applies every copy
-    /// before acknowledging, so nothing is ever stale.
+    /// How far behind the log the followers read (`--replication-lag-ms`); one always keeps up, and
+    /// 0 makes every zone read every acknowledged write.
     public var replicationLagMilliseconds: Int = 0
-    /// Log entries kept for a zone that is away before it must copy the leader's data to catch up.
-    public var replicationLogBacklog: UInt64 = 1_000_000
-    /// Seconds between journal trims.
-    public var logTrimInterval: Double = 1
-    /// Seconds between checkpoints (each zone's environment flushed to disk; the journal keeps
-    /// what came after).
+    /// Writes an isolated zone may fall behind before it drops its frozen copy and stops.
+    public var isolationBacklog: UInt64 = 1_000_000
+    /// Seconds between checkpoints (the data file flushed; the log keeps what came after).
     public var checkpointInterval: Double = 10
-    /// Size of one journal segment file; the journal is trimmed a whole segment at a time.
-    public var journalSegmentBytes: Int = Journal.defaultSegmentCapacity
-    /// Threads the zones' writers run on — the server passes its event loops, so that on a single
-    /// core one thread does everything; empty: each zone writer gets a thread of its own.
-    public var writerExecutors: [any WriterExecutor] = []
+    /// Size of one log segment file; the log is trimmed a whole segment at a time.
+    public var logSegmentBytes: Int = 16 << 20
+    /// Start even if the log shows acknowledged writes were lost (`--accept-log-loss`).
+    public var acceptLogLoss = false
+    /// Where the writer runs — the server passes an event loop, so that on a single core one
+    /// thread does everything; nil: a queue of its own.
+    public var writerExecutor: (any WorkExecutor)?
 
     public init(dataDirectory: String, region: String = "us-east-1", clock: Clock = Clock(mode: .system)) {
         self.dataDirectory = dataDirectory
         self.region = region
         self.clock = clock
     }
+
+    /// The zone names: the region's first `zoneCount` of a, b, c.
+    var zoneNames: [String] {
+        ["a", "b", "c"].prefix(max(1, min(3, zoneCount))).map { region + $0 }
+    }
+}
+
+/// How writes reach the disk.
+public enum Durability: String, Sendable, CaseIterable {
+    /// Each group of writes flushed in the log before it is acknowledged; the data file flushed at
+    /// checkpoints. Survives `kill -9`; after an OS crash or power loss the log is replayed, but a
+    /// data file changed since its last checkpoint may be damaged.
+    case journal
+    /// Every data-file commit flushed by LMDB itself, no log: intact after a power loss too, slower.
+    case strict
+    /// Nothing flushed (`--in-memory`, tests).
+    case none
 }
 
 /// Whether provisioned capacity is enforced or only metered.
 public enum CapacityMode: String, Sendable, CaseIterable {
     case enforce
     case off
+}
+
+/// Runs work in order, one piece at a time (an event loop): where the writer runs.
+public protocol WorkExecutor: Sendable {
+    func execute(_ work: @escaping @Sendable () -> Void)
 }

@@ -46,7 +46,12 @@ public final class Router: Sendable {
             return
         }
         if request.method == .GET {
-            respond(Response(status: .ok, contentType: "text/plain", body: healthLine))
+            if let problem = backend.storageProblem {
+                // Reads still work, but a load balancer or a wait script should know writes do not.
+                respond(Response(status: .serviceUnavailable, contentType: "text/plain", body: Array("unhealthy: \(problem)\n".utf8)))
+            } else {
+                respond(Response(status: .ok, contentType: "text/plain", body: healthLine))
+            }
             return
         }
         guard request.method == .POST, let contentType = Self.acceptedContentType(request.contentType) else {
@@ -107,6 +112,8 @@ public final class Router: Sendable {
 /// Whatever answers DynamoDB API requests: the engine, or the benchmark's fixed responder.
 public protocol APIBackend: Sendable {
     func handle(target: String?, body: [UInt8], reply: @escaping Reply)
+    /// Why writes fail now (a full disk), for the health check; nil when all is well.
+    var storageProblem: String? { get }
 }
 
 extension Engine: APIBackend {}
@@ -119,4 +126,6 @@ struct FixedResponder: APIBackend {
     func handle(target: String?, body: [UInt8], reply: @escaping Reply) {
         reply(.success(Self.body))
     }
+
+    var storageProblem: String? { nil }
 }

@@ -2,7 +2,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import TridentEngine
-import TridentStorage
 
 /// The listening HTTP/1.1 server: SwiftNIO sockets and event loops, one `HTTPConnection` per client.
 public final class Server: Sendable {
@@ -23,8 +22,8 @@ public final class Server: Sendable {
         }
     }
 
-    /// Serves on event loops the caller made (and shuts down after `stop`): the engine's zone
-    /// writers run on the same loops.
+    /// Serves on event loops the caller made (and shuts down after `stop`): the engine's writer
+    /// runs on one of them.
     public static func start(host: String, port: Int, router: Router, on loops: EventLoops) async throws -> Server {
         try await start(host: host, port: port, router: router, on: loops.group, owned: false)
     }
@@ -60,7 +59,7 @@ public final class Server: Sendable {
     }
 }
 
-/// The server's event loops, made before the engine so its zone writers can run on them too.
+/// The server's event loops, made before the engine so its writer can run on one of them too.
 public final class EventLoops: Sendable {
     let group: MultiThreadedEventLoopGroup
 
@@ -68,9 +67,9 @@ public final class EventLoops: Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
     }
 
-    /// One executor per loop, for `EngineConfiguration.writerExecutors`.
-    public var writerExecutors: [any WriterExecutor] {
-        group.makeIterator().map { EventLoopExecutor(loop: $0) }
+    /// A loop for the engine's writer (`EngineConfiguration.writerExecutor`).
+    public var writerExecutor: any WorkExecutor {
+        EventLoopExecutor(loop: group.next())
     }
 
     public func shutdown() async {
@@ -78,8 +77,8 @@ public final class EventLoops: Sendable {
     }
 }
 
-/// A zone writer on an event loop: its groups run between the loop's reads.
-struct EventLoopExecutor: WriterExecutor {
+/// The writer on an event loop: its groups run between the loop's reads.
+struct EventLoopExecutor: WorkExecutor {
     let loop: any EventLoop
 
     func execute(_ work: @escaping @Sendable () -> Void) {

@@ -59,31 +59,32 @@ public enum Catalog {
         }
     }
 
-    static func writeStatistics(_ stats: Statistics, table number: UInt32, in context: inout StoreWriteContext) throws {
+    static func encode(_ stats: Statistics) -> [UInt8] {
         var bytes: [UInt8] = []
         Varint.write(max(0, stats.itemCount), into: &bytes)
         Varint.write(max(0, stats.sizeBytes), into: &bytes)
-        try context.put(.catalog, statisticsKey(number), bytes)
+        return bytes
     }
 
     /// Takes the next unused table number.
-    public static func allocateTableNumber(_ context: inout StoreWriteContext) throws -> UInt32 {
-        let next = try context.reader.value(.catalog, nextNumberKey).map { BigEndian.uint32($0) } ?? 1
-        try context.put(.catalog, nextNumberKey, BigEndian.bytes(next + 1))
+    public static func allocateTableNumber(_ reader: StoreReader, _ changes: inout ChangeSet) throws -> UInt32 {
+        let next = try reader.value(.catalog, nextNumberKey).map { BigEndian.uint32($0) } ?? 1
+        changes.put(.catalog, nextNumberKey, BigEndian.bytes(next + 1))
         return next
     }
 
     /// Stores a new or changed definition.
-    public static func save(_ table: TableDefinition, in context: inout StoreWriteContext) throws {
-        try context.put(.catalog, definitionKey(table.name), table.storageJSON())
+    public static func save(_ table: TableDefinition, _ changes: inout ChangeSet) {
+        changes.put(.catalog, definitionKey(table.name), table.storageJSON())
     }
 
     /// Removes a table with all its items, index entries and statistics.
-    public static func drop(_ table: TableDefinition, in context: inout StoreWriteContext) throws {
+    public static func drop(_ table: TableDefinition, _ changes: inout ChangeSet) {
         let prefix = BigEndian.bytes(table.number)
-        try context.apply(.deletePrefix(.items, prefix: prefix))
-        try context.apply(.deletePrefix(.expiry, prefix: prefix))
-        try context.delete(.catalog, statisticsKey(table.number))
-        try context.delete(.catalog, definitionKey(table.name))
+        changes.deletePrefix(.items, prefix)
+        changes.deletePrefix(.expiry, prefix)
+        changes.forgetStatistics(table.number)
+        changes.delete(.catalog, statisticsKey(table.number))
+        changes.delete(.catalog, definitionKey(table.name))
     }
 }

@@ -37,10 +37,10 @@ public enum ExpiryIndex {
         return key
     }
 
-    static func update(table: UInt32, itemKey: [UInt8], from old: UInt64?, to new: UInt64?, in context: inout StoreWriteContext) throws {
+    static func update(table: UInt32, itemKey: [UInt8], from old: UInt64?, to new: UInt64?, into changes: inout ChangeSet) {
         if old == new { return }
-        if let old { try context.delete(.expiry, key(table: table, expiry: old, itemKey: itemKey)) }
-        if let new { try context.put(.expiry, key(table: table, expiry: new, itemKey: itemKey), []) }
+        if let old { changes.delete(.expiry, key(table: table, expiry: old, itemKey: itemKey)) }
+        if let new { changes.put(.expiry, key(table: table, expiry: new, itemKey: itemKey), []) }
     }
 
     /// Item keys of a table whose expiry second is in `range`, oldest first, at most `limit`.
@@ -60,12 +60,12 @@ public enum ExpiryIndex {
     }
 
     /// Rebuilds a table's index from its items (TTL just enabled), or clears it (`attribute` nil).
-    public static func rebuild(table: TableDefinition, attribute: String?, in context: inout StoreWriteContext) throws {
+    public static func rebuild(table: TableDefinition, attribute: String?, reader: StoreReader, into changes: inout ChangeSet) throws {
         let prefix = BigEndian.bytes(table.number)
-        try context.apply(.deletePrefix(.expiry, prefix: prefix))
+        changes.deletePrefix(.expiry, prefix)
         guard let attribute else { return }
         var entries: [[UInt8]] = []
-        try context.reader.walk(.items, from: prefix) { key, value in
+        try reader.walk(.items, from: prefix) { key, value in
             guard key.starts(with: prefix) else { return false }
             let item = try ItemEncoding.decode(value)
             if let expiry = expiry(of: item, attribute: attribute) {
@@ -73,6 +73,6 @@ public enum ExpiryIndex {
             }
             return true
         }
-        for entry in entries { try context.put(.expiry, entry, []) }
+        for entry in entries { changes.put(.expiry, entry, []) }
     }
 }

@@ -2,7 +2,7 @@ import DynamoModel
 
 /// Items of all tables live in one database, keyed `table number (BE32) ‖ item key` (see
 /// `KeyEncoding` for the item key). Every item write also keeps the table's statistics and TTL
-/// index exact, in the same transaction.
+/// index exact, in the same change set.
 public enum ItemTable {
     public static func storageKey(table: UInt32, itemKey: [UInt8]) -> [UInt8] {
         var key: [UInt8] = []
@@ -26,26 +26,27 @@ public enum ItemTable {
     }
 
     /// Replaces (`new` non-nil) or deletes (`new` nil) one item. `old` must be what is stored now:
-    /// callers read it in the same transaction to evaluate conditions anyway. `newSize` saves
-    /// measuring `new` again when the caller has.
+    /// callers read it through `reader` to evaluate conditions anyway. `newSize` saves measuring
+    /// `new` again when the caller has.
     public static func write(
-        table: TableDefinition, itemKey: [UInt8], old: StoredItem?, new: Item?, newSize: Int? = nil, in context: inout StoreWriteContext
+        table: TableDefinition, itemKey: [UInt8], old: StoredItem?, new: Item?, newSize: Int? = nil, reader: StoreReader,
+        into changes: inout ChangeSet
     ) throws {
         if old == nil && new == nil { return }
         let key = storageKey(table: table.number, itemKey: itemKey)
         if let new {
-            try context.put(.items, key, ItemEncoding.encode(new))
+            changes.put(.items, key, ItemEncoding.encode(new))
         } else {
-            try context.delete(.items, key)
+            changes.delete(.items, key)
         }
-        var stats = try Catalog.statistics(context.reader, table: table.number)
+        var stats = try changes.statistics(table.number, reader)
         stats.itemCount += (new == nil ? 0 : 1) - (old == nil ? 0 : 1)
         stats.sizeBytes += (newSize ?? new.map(ItemSize.of) ?? 0) - (old?.size ?? 0)
-        try Catalog.writeStatistics(stats, table: table.number, in: &context)
+        changes.setStatistics(stats, table: table.number)
         if let attribute = table.ttlAttribute {
-            try ExpiryIndex.update(
+            ExpiryIndex.update(
                 table: table.number, itemKey: itemKey, from: try old?.expiry(attribute: attribute),
-                to: new.flatMap { ExpiryIndex.expiry(of: $0, attribute: attribute) }, in: &context)
+                to: new.flatMap { ExpiryIndex.expiry(of: $0, attribute: attribute) }, into: &changes)
         }
     }
 }

@@ -1,13 +1,12 @@
 import DynamoModel
 import LMDB
+import Synchronization
 
-/// Reads from one zone inside one transaction: a read snapshot, or the writer's own transaction
-/// (which sees the writes made so far in it).
+/// Reads inside one transaction: a read snapshot, or the writer's own transaction (which sees the
+/// group's writes so far).
 public struct StoreReader {
-    let store: NodeStore
+    let store: Store
     let transaction: Transaction
-
-    public var zone: String { store.zone }
 
     /// The raw value stored under `key`, copied out.
     public func value(_ db: StoreDatabase, _ key: [UInt8]) throws -> [UInt8]? {
@@ -50,83 +49,54 @@ public struct StoreReader {
         try transaction.statistics(store.database(db)).entries
     }
 
-    /// The last entry this zone applied, as recorded with it.
-    public func position() throws -> LogPosition {
-        try NodeStore.storedPosition(transaction, store.local)
+    /// The last entry applied in this snapshot.
+    public func sequence() throws -> UInt64 {
+        try Store.storedPosition(transaction, store.local).sequence
+    }
+
+    /// A fingerprint of the contents (catalog, items, TTL index), equal in snapshots holding the
+    /// same data: FNV-1a over every key and value, in key order.
+    public func contentDigest() throws -> (digest: UInt64, items: Int) {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: UnsafeRawBufferPointer) {
+            for b in bytes {
+                hash ^= UInt64(b)
+                hash = hash &* 0x100_0000_01b3
+            }
+            hash ^= 0xFF
+            hash = hash &* 0x100_0000_01b3
+        }
+        for db in StoreDatabase.allCases {
+            try walk(db, from: []) { key, value in
+                mix(key)
+                mix(value)
+                return true
+            }
+        }
+        return (hash, try entryCount(.items))
     }
 }
 
-/// The writer's view of one transaction: reads see earlier writes of the transaction, and every
-/// write is applied and recorded as a `StorageOp`, so the same change can be shipped to the other
-/// zones. A task `seal`s its ops into numbered log entries (one per client write; several when a
-/// follower applies a run of shipped entries); the writer journals them with the group.
-public struct StoreWriteContext {
-    public let reader: StoreReader
-    let transaction: WriteTransaction
-    /// Ops applied since the last seal.
-    public private(set) var ops: [StorageOp] = []
-    /// Entries sealed by this task, in order.
-    public private(set) var entries: [LogEntry] = []
-    /// The zone's position including this transaction's earlier entries.
-    public private(set) var position: LogPosition
-    /// Whether anything changed in the transaction (so a failure must roll the group back).
-    public private(set) var touched = false
-    /// Entries sealed by earlier tasks of the same group (not yet in the journal).
-    let groupEntries: [LogEntry]
+/// A read transaction kept open: the data as it was at one commit, for as long as a zone serves it
+/// (lagging or isolated). LMDB keeps the pages it sees from being reused until it is released, so
+/// holders keep few and release them promptly. One reader at a time: LMDB transactions are not
+/// for concurrent use.
+public final class Snapshot: Sendable {
+    public let sequence: UInt64
+    private let store: Store
+    private let transaction: Mutex<ReadTransaction>
 
-    init(store: NodeStore, transaction: WriteTransaction, position: LogPosition, groupEntries: [LogEntry] = []) {
-        self.reader = StoreReader(store: store, transaction: transaction)
-        self.transaction = transaction
-        self.position = position
-        self.groupEntries = groupEntries
+    init(store: Store, transaction: ReadTransaction) throws {
+        self.store = store
+        sequence = try Store.storedPosition(transaction, store.local).sequence
+        self.transaction = Mutex(transaction)
     }
 
-    /// The term under which this zone holds entry `sequence`, or nil when it no longer knows.
-    public func term(at sequence: UInt64) -> UInt64? {
-        if let entry = entries.last(where: { $0.sequence == sequence }) ?? groupEntries.last(where: { $0.sequence == sequence }) {
-            return entry.term
-        }
-        return reader.store.journal.term(at: sequence)
+    deinit {
+        transaction.withLock { $0.close() }
     }
 
-    public mutating func apply(_ op: StorageOp) throws {
-        touched = true
-        try reader.store.apply(op, in: transaction)
-        ops.append(op)
-    }
-
-    /// Logs the ops applied since the last seal as the next entry of the leader's `term`.
-    @discardableResult
-    public mutating func seal(term: UInt64) throws -> LogEntry? {
-        guard !ops.isEmpty else { return nil }
-        return try seal(LogPosition(sequence: position.sequence + 1, term: term))
-    }
-
-    /// Logs the ops applied since the last seal under a shipped entry's own position.
-    @discardableResult
-    public mutating func seal(_ at: LogPosition) throws -> LogEntry {
-        let entry = LogEntry(sequence: at.sequence, term: at.term, ops: ops)
-        touched = true
-        ops.removeAll()
-        entries.append(entry)
-        position = at
-        return entry
-    }
-
-    /// Applies a shipped entry and logs it as it is (its encoding is journaled unchanged).
-    public mutating func replay(_ entry: LogEntry) throws {
-        for op in entry.ops { try apply(op) }
-        ops.removeAll()
-        touched = true
-        entries.append(entry)
-        position = entry.position
-    }
-
-    public mutating func put(_ db: StoreDatabase, _ key: [UInt8], _ value: [UInt8]) throws {
-        try apply(.put(db, key: key, value: value))
-    }
-
-    public mutating func delete(_ db: StoreDatabase, _ key: [UInt8]) throws {
-        try apply(.delete(db, key: key))
+    public func read<T>(_ body: (StoreReader) throws -> T) throws -> T {
+        try transaction.withLock { txn in try body(StoreReader(store: store, transaction: txn)) }
     }
 }

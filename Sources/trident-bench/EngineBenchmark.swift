@@ -13,7 +13,7 @@ enum EngineBenchmark {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = EngineConfiguration(dataDirectory: directory)
         configuration.zoneCount = zones
-        configuration.durable = durable
+        configuration.durability = durable ? .journal : .none
         let engine = try Engine(configuration: configuration)
         defer { engine.shutdown() }
         _ = call(

@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import TridentEngine
 import TridentServer
-import TridentStorage
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the DynamoDB API over HTTP.")
@@ -14,10 +13,10 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one; the chosen port is printed).")
     var port = 8000
 
-    @Option(help: "Folder for the data (one LMDB environment per availability zone). Default: ./trident-data")
+    @Option(help: "Folder for the data (data.mdb and the log; one server per folder). Default: ./trident-data")
     var dataDir: String?
 
-    @Flag(help: "Keep the data in a temporary folder that is removed at exit.")
+    @Flag(help: "Keep the data in an unlinked temporary file: nothing is left behind, even after kill -9.")
     var inMemory = false
 
     @Option(help: "Region used in ARNs and zone names.")
@@ -44,17 +43,20 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Availability zones: 3 (every write replicated, zones can fail) or 1.")
     var zones = 3
 
-    @Option(help: "Delay in ms of the asynchronous third copy of each write (0: all zones apply before the acknowledgement; nothing is ever stale).")
+    @Option(help: "How far behind the log in ms the followers read (one always keeps up; 0: every zone reads every acknowledged write).")
     var replicationLagMs = 0
 
     @Option(
         help:
-            "How writes reach the disk: journal (each write fsynced in two zones' journals before the answer; data files flushed every 10 s) or strict (every data-file commit flushed too: intact after a power loss, slower)."
+            "How writes reach the disk: journal (each group of writes flushed in the log before the answer; the data file flushed every 10 s) or strict (every data-file commit flushed: intact after a power loss, slower)."
     )
     var durability: Durability = .journal
 
-    @Option(help: "Seconds between flushes of the data files in journal mode (a zone's journal keeps about this long of writes).")
+    @Option(help: "Seconds between flushes of the data file in journal mode (the log keeps about this long of writes).")
     var checkpointInterval: Double = 10
+
+    @Flag(help: "Start even when the log shows that acknowledged writes were lost (after the refusal that says which).")
+    var acceptLogLoss = false
 
     @Flag(help: "Benchmark ceiling: the same HTTP stack answering every API request with a fixed ~1 KB body (no parsing, no storage).")
     var nullBackend = false
@@ -93,24 +95,26 @@ struct Serve: AsyncParsableCommand {
             await loops.shutdown()
             return
         }
-        let directory: String
-        if inMemory {
-            directory = (NSTemporaryDirectory() as NSString).appendingPathComponent(
-                "trident-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        } else {
-            directory = URL(fileURLWithPath: dataDir ?? "trident-data").standardizedFileURL.path
-        }
+        let directory = URL(fileURLWithPath: dataDir ?? "trident-data").standardizedFileURL.path
         var configuration = EngineConfiguration(dataDirectory: directory, region: region, clock: Clock(mode: clock))
+        configuration.inMemory = inMemory
         configuration.durability = inMemory ? .none : durability
+        configuration.acceptLogLoss = acceptLogLoss
         configuration.ttlInterval = ttlInterval
         configuration.ttlGraceSeconds = ttlGraceSeconds
         configuration.capacityMode = capacity
         configuration.zoneCount = zones
         configuration.replicationLagMilliseconds = replicationLagMs
         configuration.checkpointInterval = checkpointInterval
-        // A strict commit waits for the disk inside the writer: not on a thread that serves requests.
-        if durability == .journal { configuration.writerExecutors = loops.writerExecutors }
-        let engine = try Engine(configuration: configuration, logger: logger)
+        configuration.writerExecutor = loops.writerExecutor
+        let engine: Engine
+        do {
+            engine = try Engine(configuration: configuration, logger: logger)
+        } catch let failure as Engine.StartFailure {
+            logger.critical("\(failure.description)")
+            await loops.shutdown()
+            throw ExitCode(2)
+        }
         for file in seed {
             let summary = try await Seed.load(path: file, into: engine)
             logger.info("seed \(file): created \(summary.created), left alone \(summary.skipped)")
@@ -122,17 +126,16 @@ struct Serve: AsyncParsableCommand {
         let shownHost = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? host
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         print(
-            "Trident listening on http://\(shownHost):\(address.port ?? port) — data in \(inMemory ? "memory (\(directory))" : directory) — ready in \(elapsed) ms"
+            "Trident listening on http://\(shownHost):\(address.port ?? port) — data in \(inMemory ? "memory (an unlinked temporary file)" : directory) — ready in \(elapsed) ms"
         )
         fflush(nil)
 
         await Shutdown.wait(for: [SIGINT, SIGTERM])
         logger.info("shutting down")
         await server.stop()
-        // The zone writers run on the loops: they finish their queued writes before the loops stop.
+        // The writer runs on a loop: it finishes its queued writes before the loops stop.
         engine.shutdown()
         await loops.shutdown()
-        if inMemory { try? FileManager.default.removeItem(atPath: directory) }
     }
 }
 

@@ -12,7 +12,7 @@ final class EngineHarness {
     init(clock: Clock = Clock(mode: .controlled, start: 1_700_000_000), configure: (inout EngineConfiguration) -> Void = { _ in }) throws {
         directory = NSTemporaryDirectory() + "trident-engine-test-" + UUID().uuidString
         var configuration = EngineConfiguration(dataDirectory: directory, clock: clock)
-        configuration.durable = false
+        configuration.durability = .none
         configure(&configuration)
         engine = try Engine(configuration: configuration)
     }

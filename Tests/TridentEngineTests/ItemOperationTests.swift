@@ -61,7 +61,7 @@ struct ItemOperationTests {
             try h.ok("PutItem", #"{"TableName": "kept", "Item": {"id": {"S": "a"}, "v": {"BOOL": true}}}"#)
             h.engine.shutdown()
             var configuration = EngineConfiguration(dataDirectory: directory)
-            configuration.durable = false
+            configuration.durability = .none
             let reopened = try Engine(configuration: configuration)
             defer { reopened.shutdown() }
             #expect(reopened.tables.names == ["kept"])

@@ -86,7 +86,7 @@ struct HTTPTests {
         let directory = NSTemporaryDirectory() + "trident-http-test-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = EngineConfiguration(dataDirectory: directory)
-        configuration.durable = false
+        configuration.durability = .none
         let engine = try Engine(configuration: configuration)
         let server = try await Server.start(host: "127.0.0.1", port: 0, router: Router(engine: engine, admin: AdminAPI(engine: engine)), threads: 1)
         do {

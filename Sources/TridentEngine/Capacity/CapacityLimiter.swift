@@ -35,8 +35,16 @@ final class CapacityLimiter: Sendable {
         self.clock = clock
     }
 
+    /// Units taken from one table, to give back if the request they paid for is not carried out.
+    struct Charge: Sendable {
+        let units: Double
+        let kind: Kind
+        let table: UInt32
+    }
+
     /// Charges `units` to the table, or throws ProvisionedThroughputExceededException (nothing charged).
-    func charge(_ units: Double, _ kind: Kind, table: TableDefinition) throws(DynamoError) {
+    @discardableResult
+    func charge(_ units: Double, _ kind: Kind, table: TableDefinition) throws(DynamoError) -> Charge {
         let now = clock.now
         let admitted = tables.withLock { all -> Bool in
             var state = all[table.number] ?? TableState()
@@ -58,6 +66,28 @@ final class CapacityLimiter: Sendable {
             return decision == .admit
         }
         if !admitted { throw DynamoError.throughputExceeded }
+        return Charge(units: units, kind: kind, table: table.number)
+    }
+
+    /// Gives back what a write took when the write could not be made (the disk was full): it then
+    /// cost nothing, as a request DynamoDB fails with a 500.
+    func refund(_ charges: [Charge]) {
+        guard !charges.isEmpty else { return }
+        let now = clock.now
+        tables.withLock { all in
+            for charge in charges {
+                guard var state = all[charge.table] else { continue }
+                switch charge.kind {
+                case .read:
+                    state.usage.consumedReadUnits -= charge.units
+                    state.reads?.giveBack(charge.units, now: now)
+                case .write:
+                    state.usage.consumedWriteUnits -= charge.units
+                    state.writes?.giveBack(charge.units, now: now)
+                }
+                all[charge.table] = state
+            }
+        }
     }
 
     /// The table's buckets follow its billing mode and provisioned rates (UpdateTable applies at once).

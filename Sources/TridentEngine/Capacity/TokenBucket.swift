@@ -37,6 +37,12 @@ struct TokenBucket: Sendable, Equatable {
         return .admit
     }
 
+    /// Returns units taken for a request that was not carried out (never past the burst limit).
+    mutating func giveBack(_ units: Double, now: Double) {
+        refill(now: now)
+        tokens = min(capacity, tokens + units)
+    }
+
     /// UpdateTable: the new rate applies at once; what is banked stays, up to the new burst limit.
     mutating func change(rate newRate: Double, now: Double) {
         refill(now: now)

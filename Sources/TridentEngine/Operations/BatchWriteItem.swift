@@ -124,28 +124,29 @@ struct BatchWriteItem {
                 guard seen.insert(key.storageKey).inserted else { throw DynamoError.validation("Provided list of item keys contains duplicates") }
             }
         }
-        let capacity = engine.capacity
         let names = batch.tables.map(\.name)
         let planned = plan
-        engine.write("BatchWriteItem", reply: reply) { context in
+        engine.write("BatchWriteItem", reply: reply) { draft in
             var unprocessed: [Int] = []
             var units: [String: Double] = [:]
             var current: [String: TableDefinition] = [:]
             for (index, write) in planned.enumerated() {
                 let name = write.entry.definition.name
-                if current[name] == nil { current[name] = try write.entry.current(in: context.reader) }
+                if current[name] == nil { current[name] = try write.entry.current(in: draft.reader) }
                 let table = current[name]!
-                let old = try ItemTable.stored(context.reader, table: table.number, itemKey: write.key.storageKey)
+                let old = try ItemTable.stored(draft.reader, table: table.number, itemKey: write.key.storageKey)
                 let newSize = write.new.map(ItemSize.of)
                 let cost = CapacityUnits.write(oldBytes: old?.size, newBytes: newSize)
                 do {
-                    try capacity.charge(cost, .write, table: table)
+                    try draft.charge(cost, .write, table: table)
                 } catch {
                     unprocessed.append(index)
                     continue
                 }
                 units[name, default: 0] += cost
-                try ItemTable.write(table: table, itemKey: write.key.storageKey, old: old, new: write.new, newSize: newSize, in: &context)
+                try ItemTable.write(
+                    table: table, itemKey: write.key.storageKey, old: old, new: write.new, newSize: newSize, reader: draft.reader,
+                    into: &draft.changes)
             }
             if !planned.isEmpty && unprocessed.count == planned.count { throw DynamoError.throughputExceeded }
             return (unprocessed, units)

@@ -137,17 +137,17 @@ struct CreateTable {
         let create = try CreateTable(request)
         let now = engine.clock.now
         let configuration = engine.configuration
-        engine.write("CreateTable", reply: reply) { context in
-            if try Catalog.definitionBytes(context.reader, name: create.name) != nil {
+        engine.write("CreateTable", reply: reply) { draft in
+            if try Catalog.definitionBytes(draft.reader, name: create.name) != nil {
                 throw DynamoError.tableAlreadyExists(create.name)
             }
             var table = TableDefinition(
-                name: create.name, id: UUID().uuidString.lowercased(), number: try Catalog.allocateTableNumber(&context),
+                name: create.name, id: UUID().uuidString.lowercased(), number: try Catalog.allocateTableNumber(draft.reader, &draft.changes),
                 arn: "arn:aws:dynamodb:\(configuration.region):\(configuration.accountID):table/\(create.name)",
                 keySchema: create.keySchema, attributeDefinitions: create.attributeDefinitions,
                 creationDateTime: (now * 1000).rounded() / 1000, billingMode: create.billingMode, throughput: create.throughput)
             if create.billingMode == .payPerRequest { table.lastUpdateToPayPerRequestDateTime = table.creationDateTime }
-            try Catalog.save(table, in: &context)
+            Catalog.save(table, &draft.changes)
             return table
         } respond: { table in
             engine.tables.store(table)

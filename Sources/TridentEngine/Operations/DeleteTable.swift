@@ -7,10 +7,10 @@ struct DeleteTable {
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
         let name = try controlPlaneTableName(request)
         guard engine.tables.table(name) != nil else { throw DynamoError.tableNotFound(name) }
-        engine.write("DeleteTable", reply: reply) { context in
-            guard let table = try Catalog.table(context.reader, name: name) else { throw DynamoError.tableNotFound(name) }
-            let statistics = try Catalog.statistics(context.reader, table: table.number)
-            try Catalog.drop(table, in: &context)
+        engine.write("DeleteTable", reply: reply) { draft in
+            guard let table = try Catalog.table(draft.reader, name: name) else { throw DynamoError.tableNotFound(name) }
+            let statistics = try Catalog.statistics(draft.reader, table: table.number)
+            Catalog.drop(table, &draft.changes)
             return (table, statistics)
         } respond: { (table, statistics) in
             engine.tables.remove(table.name)

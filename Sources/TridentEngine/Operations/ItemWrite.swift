@@ -2,10 +2,10 @@ import DynamoExpressions
 import DynamoModel
 import TridentStorage
 
-/// The read-modify-write every item write shares (PutItem, UpdateItem, DeleteItem): one pass on
-/// the leader's writer, inside the group transaction — read the stored item, check the condition,
+/// The read-modify-write every item write shares (PutItem, UpdateItem, DeleteItem), decided once on
+/// the leader's writer inside the group transaction: read the stored item, check the condition,
 /// compute the new item (a pure function), charge write capacity for the larger of the two (a
-/// failed condition is charged too, as DynamoDB does), store it.
+/// failed condition is charged too, as DynamoDB does), and hand back the change.
 struct ItemWrite: Sendable {
     let entry: TableRegistry.Entry
     let key: PrimaryKey
@@ -26,20 +26,20 @@ struct ItemWrite: Sendable {
     }
 
     func run(_ engine: Engine, _ operation: StaticString, reply: @escaping Reply, respond: @escaping @Sendable (Outcome) -> [UInt8]) {
-        let capacity = engine.capacity
-        engine.write(operation, reply: reply) { [self] context in
-            let table = try entry.current(in: context.reader)
-            let stored = try ItemTable.stored(context.reader, table: table.number, itemKey: key.storageKey)
+        engine.write(operation, reply: reply) { [self] draft in
+            let table = try entry.current(in: draft.reader)
+            let stored = try ItemTable.stored(draft.reader, table: table.number, itemKey: key.storageKey)
             let old = needsOldItem ? try stored?.item() : nil
             if let failure = condition.failure(on: old) {
-                try capacity.charge(CapacityUnits.write(oldBytes: stored?.size, newBytes: attemptedSize), .write, table: table)
+                try draft.charge(CapacityUnits.write(oldBytes: stored?.size, newBytes: attemptedSize), .write, table: table)
                 throw failure
             }
             let new = try compute(old)
             let newSize = new.map(ItemSize.of)
             let units = CapacityUnits.write(oldBytes: stored?.size, newBytes: newSize)
-            try capacity.charge(units, .write, table: table)
-            try ItemTable.write(table: table, itemKey: key.storageKey, old: stored, new: new, newSize: newSize, in: &context)
+            try draft.charge(units, .write, table: table)
+            try ItemTable.write(
+                table: table, itemKey: key.storageKey, old: stored, new: new, newSize: newSize, reader: draft.reader, into: &draft.changes)
             return Outcome(old: old, new: new, units: units, table: table)
         } respond: { outcome in
             respond(outcome)

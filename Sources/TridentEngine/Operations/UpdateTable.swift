@@ -35,8 +35,8 @@ enum UpdateTable {
 
         let now = (engine.clock.now * 1000).rounded() / 1000
         let requestedBilling = billingText.flatMap(BillingMode.init(rawValue:))
-        engine.write("UpdateTable", reply: reply) { context in
-            guard var table = try Catalog.table(context.reader, name: name) else { throw DynamoError.tableNotFound(name) }
+        engine.write("UpdateTable", reply: reply) { draft in
+            guard var table = try Catalog.table(draft.reader, name: name) else { throw DynamoError.tableNotFound(name) }
             let target = requestedBilling ?? table.billingMode
             if target == .payPerRequest {
                 guard throughputFields == nil else {
@@ -71,8 +71,8 @@ enum UpdateTable {
                 table.throughput.readCapacityUnits = read
                 table.throughput.writeCapacityUnits = write
             }
-            try Catalog.save(table, in: &context)
-            return (table, try Catalog.statistics(context.reader, table: table.number))
+            Catalog.save(table, &draft.changes)
+            return (table, try Catalog.statistics(draft.reader, table: table.number))
         } respond: { (table, statistics) in
             engine.tables.store(table)
             engine.capacity.tableChanged(table)

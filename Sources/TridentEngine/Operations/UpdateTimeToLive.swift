@@ -27,8 +27,8 @@ enum UpdateTimeToLive {
         try violations.check()
         guard engine.tables.table(name) != nil, let enabled, let attribute else { throw DynamoError.tableNotFound(name) }
 
-        engine.write("UpdateTimeToLive", reply: reply) { context in
-            guard var table = try Catalog.table(context.reader, name: name) else { throw DynamoError.tableNotFound(name) }
+        engine.write("UpdateTimeToLive", reply: reply) { draft in
+            guard var table = try Catalog.table(draft.reader, name: name) else { throw DynamoError.tableNotFound(name) }
             let current = table.ttlAttribute
             if enabled {
                 if current == attribute { throw DynamoError.validation("TimeToLive is already enabled") }
@@ -42,8 +42,8 @@ enum UpdateTimeToLive {
                 }
             }
             table.timeToLive = TimeToLiveSetting(attributeName: attribute, enabled: enabled)
-            try Catalog.save(table, in: &context)
-            try ExpiryIndex.rebuild(table: table, attribute: enabled ? attribute : nil, in: &context)
+            Catalog.save(table, &draft.changes)
+            try ExpiryIndex.rebuild(table: table, attribute: enabled ? attribute : nil, reader: draft.reader, into: &draft.changes)
             return table
         } respond: { table in
             engine.tables.store(table)

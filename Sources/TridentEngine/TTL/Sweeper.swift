@@ -57,7 +57,7 @@ final class Sweeper: Sendable {
         for table in engine.tables.all where table.ttlAttribute != nil {
             do {
                 while true {
-                    let due = try engine.zones.read(consistent: true) { reader in
+                    let due = try engine.replication.read(consistent: true) { reader in
                         try ExpiryIndex.due(reader, table: table.number, in: range, limit: Self.batchSize)
                     }
                     if due.isEmpty { break }
@@ -74,14 +74,14 @@ final class Sweeper: Sendable {
     /// Deletes the items that are still expired when the write runs; waits for it to be durable.
     private func deleteExpired(table name: String, keys: [[UInt8]], now: Double) throws -> Int {
         let rule = self.rule
-        let result = engine.zones.writeAndWait { context in
-            guard let table = try Catalog.table(context.reader, name: name), let attribute = table.ttlAttribute else { return 0 }
+        let result = engine.writeAndWait { draft in
+            guard let table = try Catalog.table(draft.reader, name: name), let attribute = table.ttlAttribute else { return 0 }
             var count = 0
             for key in keys {
-                guard let item = try ItemTable.stored(context.reader, table: table.number, itemKey: key),
+                guard let item = try ItemTable.stored(draft.reader, table: table.number, itemKey: key),
                     let expiry = try item.expiry(attribute: attribute), rule.isDue(expiry, now: now)
                 else { continue }
-                try ItemTable.write(table: table, itemKey: key, old: item, new: nil, in: &context)
+                try ItemTable.write(table: table, itemKey: key, old: item, new: nil, reader: draft.reader, into: &draft.changes)
                 count += 1
             }
             return count

@@ -1,0 +1,101 @@
+import Dispatch
+import DynamoModel
+import Synchronization
+import TridentReplication
+import TridentStorage
+
+/// What a write decides, as values: the changes to make and the capacity it took. A write body
+/// fills one in inside the group transaction — reading through `reader`, which sees the writes
+/// before it — and touches nothing else: the writer applies `changes` once the body returns, and
+/// the capacity goes back to the tables if the write is not made after all.
+struct WriteDraft {
+    let reader: StoreReader
+    var changes = ChangeSet()
+    fileprivate let capacity: CapacityLimiter
+    fileprivate(set) var charges: [CapacityLimiter.Charge] = []
+
+    fileprivate init(reader: StoreReader, capacity: CapacityLimiter) {
+        self.reader = reader
+        self.capacity = capacity
+    }
+
+    /// Takes `units` from the table's bucket, or throws ProvisionedThroughputExceededException.
+    mutating func charge(_ units: Double, _ kind: CapacityLimiter.Kind, table: TableDefinition) throws(DynamoError) {
+        charges.append(try capacity.charge(units, kind, table: table))
+    }
+}
+
+extension Engine {
+    typealias WriteBody<Output> = @Sendable (inout WriteDraft) throws -> Output
+
+    /// Submits a write and answers with `respond(output)` once it is acknowledged.
+    func write<Output: Sendable>(
+        _ operation: StaticString, reply: @escaping Reply, _ body: @escaping WriteBody<Output>, respond: @escaping @Sendable (Output) -> [UInt8]
+    ) {
+        replication.write(
+            EngineWrite(capacity: capacity, body: body) { [self] result in
+                switch result {
+                case let .success(output): reply(.success(respond(output)))
+                case let .failure(error): reply(.failure(fault(error, operation)))
+                }
+            })
+    }
+
+    /// `write`, waiting on the calling thread (background loops only, never an event loop).
+    func writeAndWait<Output: Sendable>(_ body: @escaping WriteBody<Output>) -> Result<Output, any Error> {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<Output, any Error>?>(nil)
+        replication.write(
+            EngineWrite(capacity: capacity, body: body) { result in
+                outcome.withLock { $0 = result }
+                done.signal()
+            })
+        done.wait()
+        return outcome.withLock { $0! }
+    }
+}
+
+/// One API write as replication runs it: the body decides once; its answer follows the
+/// acknowledgement. A body's own error (a failed condition, a throttle) is the answer, with the
+/// capacity it took kept (DynamoDB charges a failed condition); a failure to make the write
+/// gives the capacity back.
+final class EngineWrite<Output: Sendable>: WriteTask, @unchecked Sendable {
+    private let capacity: CapacityLimiter
+    private let body: Engine.WriteBody<Output>
+    private let completion: @Sendable (Result<Output, any Error>) -> Void
+    // Set by `prepare` on the writer, read by `finish` after the group: ordered by the group's hand-off.
+    private var output: Output?
+    private var bodyError: (any Error)?
+    private var charges: [CapacityLimiter.Charge] = []
+
+    init(capacity: CapacityLimiter, body: @escaping Engine.WriteBody<Output>, completion: @escaping @Sendable (Result<Output, any Error>) -> Void) {
+        self.capacity = capacity
+        self.body = body
+        self.completion = completion
+    }
+
+    func prepare(_ reader: StoreReader) throws -> [StorageOp] {
+        var draft = WriteDraft(reader: reader, capacity: capacity)
+        do {
+            output = try body(&draft)
+            charges = draft.charges
+            return draft.changes.ops
+        } catch {
+            charges = draft.charges
+            bodyError = error
+            throw error
+        }
+    }
+
+    func finish(_ result: Result<Void, any Error>) {
+        switch (result, output) {
+        case let (.success, output?):
+            completion(.success(output))
+        case let (.failure(error), _):
+            if bodyError == nil { capacity.refund(charges) }
+            completion(.failure(error))
+        case (.success, nil):
+            completion(.failure(bodyError ?? DynamoError.internalServerError()))
+        }
+    }
+}

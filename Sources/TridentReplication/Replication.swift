@@ -1,0 +1,200 @@
+import DynamoModel
+import Logging
+import Synchronization
+import TridentStorage
+
+/// The availability zones: the engine hands writes in and gets answers back, reads through the zone
+/// a consistency level picks, and tells zones to fail and come back.
+///
+/// Every write goes through the leader: it is decided in the writer's group transaction, appended
+/// to the one log, and acknowledged once the log is flushed — at which point the leader and every
+/// zone that reads without lag see it, since they read the same store. The zones differ in what
+/// they see (`ZoneViews`): a lagging zone reads the store as it was its lag ago, an isolated one as
+/// it was when cut off, a stopped one nothing. Which zone does what is `ClusterState`'s decision.
+public final class Replication: Sendable {
+    public struct Settings: Sendable {
+        public var zoneNames: [String]
+        /// Lag of every follower at start (the least lagging still keeps up).
+        public var lagMilliseconds = 0
+        /// Writes an isolated zone may fall behind before it drops its frozen copy and stops.
+        public var isolationBacklog: UInt64 = 1_000_000
+
+        public init(zoneNames: [String]) {
+            self.zoneNames = zoneNames
+        }
+    }
+
+    public let store: Store
+    private let settings: Settings
+    private let state: Mutex<ClusterState>
+    /// The sequence a stopped zone had reached when it stopped.
+    private let stoppedAt = Mutex<[Int: UInt64]>([:])
+    private let views: ZoneViews
+    private let writer: GroupCommit
+    private let logger: Logger
+
+    public init(store: Store, settings: Settings, executor: any WriterExecutor, logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+        let cluster = ClusterState(names: settings.zoneNames, lagMilliseconds: settings.lagMilliseconds)
+        state = Mutex(cluster)
+        let views = ZoneViews(store: store)
+        self.views = views
+        let health = HealthLog(logger: logger)
+        writer = GroupCommit(store: store, executor: executor) { committed in
+            if let committed { views.committed(committed) }
+            health.note(store.health)
+        }
+        views.setLongestLag(milliseconds: cluster.longestLag)
+    }
+
+    /// Stops after the queued writes are answered, and lets every held snapshot go.
+    public func shutdown() {
+        writer.shutdown()
+        views.releaseAll()
+    }
+
+    // MARK: reads and writes
+
+    private static let randomState = Atomic<UInt64>(0x9E37_79B9_7F4A_7C15)
+
+    /// A well-spread number for picking the zone of an eventually consistent read (SplitMix64 over
+    /// a shared counter): no system call per read, as the system generator would make.
+    private static func nextRandom() -> UInt64 {
+        var z = randomState.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Runs `body` on what the zone the consistency level picks sees now.
+    public func read<T>(consistent: Bool, _ body: (StoreReader) throws -> T) throws -> T {
+        let route = state.withLock { s -> (Int, ClusterState.ZoneState, Int)? in
+            guard let zone = s.readZone(consistent: consistent, pick: { Int(Self.nextRandom() % UInt64($0)) }) else { return nil }
+            return (zone, s.zones[zone].state, s.effectiveLag(zone))
+        }
+        guard let (zone, zoneState, lag) = route else { throw DynamoError.unavailable }
+        return try read(zone: zone, state: zoneState, lag: lag, body)
+    }
+
+    private func read<T>(zone: Int, state zoneState: ClusterState.ZoneState, lag: Int, _ body: (StoreReader) throws -> T) throws -> T {
+        if zoneState == .isolated, let pinned = views.pinned(zone) { return try pinned.read(body) }
+        return try views.read(lagMilliseconds: lag, body)
+    }
+
+    /// Queues a write on the leader; it is answered once acknowledged, or with why not.
+    public func write(_ task: any WriteTask) {
+        guard state.withLock({ $0.hasQuorum }) else { return task.finish(.failure(DynamoError.unavailable)) }
+        writer.submit(task)
+    }
+
+    // MARK: zone control (admin API)
+
+    /// Stops, starts, isolates or heals a zone; returns the reason it could not, or nil.
+    public func control(_ action: String, zone name: String) -> String? {
+        guard let action = ClusterState.Action(rawValue: action) else { return "Unknown zone action \(action)" }
+        guard let zone = state.withLock({ $0.index(of: name) }) else {
+            return "No zone named \(name); zones: \(settings.zoneNames.joined(separator: ", "))"
+        }
+        // What the zone sees at this moment is what it keeps while away.
+        let before = state.withLock { s in (s.effectiveLag(zone), s.leader) }
+        let seen = (try? views.sequence(lagMilliseconds: before.0)) ?? store.lastSequence
+        if action == .isolate { try? views.pin(zone, lagMilliseconds: before.0) }
+        let (problem, after) = state.withLock { s in (s.apply(action, to: zone), s) }
+        if let problem {
+            if action == .isolate { views.unpin(zone) }
+            return problem
+        }
+        switch action {
+        case .stop: stoppedAt.withLock { $0[zone] = seen }
+        case .start: stoppedAt.withLock { $0[zone] = nil }
+        case .heal: views.unpin(zone)
+        case .isolate: break
+        }
+        views.setLongestLag(milliseconds: after.longestLag)
+        logger.info("zone \(name) \(action == .stop ? "stopped" : action == .start ? "started" : action == .isolate ? "isolated" : "healed")")
+        if after.leader != before.1 {
+            if let leader = after.leader {
+                logger.info("zone \(after.zones[leader].name) leads (term \(after.term))")
+            } else {
+                logger.warning("no zone is up: no leader until one starts")
+            }
+        }
+        return nil
+    }
+
+    /// Sets how far behind a zone reads when it follows; the reason it could not, or nil.
+    public func setLag(_ milliseconds: Int, zone name: String) -> String? {
+        guard milliseconds >= 0 else { return "ms must be zero or more" }
+        let longest = state.withLock { s -> Int? in
+            guard let zone = s.index(of: name) else { return nil }
+            s.zones[zone].lagMilliseconds = milliseconds
+            return s.longestLag
+        }
+        guard let longest else { return "No zone named \(name)" }
+        views.setLongestLag(milliseconds: longest)
+        return nil
+    }
+
+    // MARK: reports
+
+    public struct ZoneReport: Sendable {
+        public let name: String
+        public let state: String
+        public let role: String
+        public let appliedSequence: UInt64
+        public let lagMilliseconds: Int
+    }
+
+    public func report() -> (leader: String?, term: UInt64, zones: [ZoneReport]) {
+        let s = state.withLock { $0 }
+        let stopped = stoppedAt.withLock { $0 }
+        let zones = s.zones.indices.map { i in
+            let sequence: UInt64 =
+                switch s.zones[i].state {
+                case .down: stopped[i] ?? 0
+                case .isolated: views.pinned(i)?.sequence ?? store.lastSequence
+                case .up: (try? views.sequence(lagMilliseconds: s.effectiveLag(i))) ?? store.lastSequence
+                }
+            return ZoneReport(
+                name: s.zones[i].name, state: s.zones[i].state.rawValue, role: s.leader == i ? "leader" : "follower", appliedSequence: sequence,
+                lagMilliseconds: s.zones[i].lagMilliseconds)
+        }
+        return (s.leader.map { s.zones[$0].name }, s.term, zones)
+    }
+
+    /// Each zone's content fingerprint (equal when zones see the same data); a stopped zone's is
+    /// nil (it serves nothing to compare).
+    public func digests() throws -> [(name: String, digest: UInt64, items: Int)?] {
+        let s = state.withLock { $0 }
+        return try s.zones.indices.map { i in
+            guard s.zones[i].state != .down else { return nil }
+            let (digest, items) = try read(zone: i, state: s.zones[i].state, lag: s.effectiveLag(i)) { try $0.contentDigest() }
+            return (s.zones[i].name, digest, items)
+        }
+    }
+}
+
+/// Logs when writes start or stop failing for lack of space (or at all), once per change.
+private final class HealthLog: Sendable {
+    private let seen = Mutex(Store.Health.ok)
+    private let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    func note(_ now: Store.Health) {
+        let before = seen.withLock { seen in
+            defer { seen = now }
+            return seen
+        }
+        guard now != before else { return }
+        switch now {
+        case .diskFull: logger.error("the disk is full: writes fail (HTTP 500) until space is freed; reads go on")
+        case let .failed(reason): logger.critical("\(reason)")
+        case .ok: logger.notice("writes succeed again")
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import DynamoModel
+
+/// The changes one write makes, gathered as values while it reads: nothing touches the data until
+/// the writer applies `ops` — so a write can fail at any point before that (a condition, a
+/// throttle) with nothing to undo. Item writes keep their table's statistics and TTL index exact.
+public struct ChangeSet: Sendable {
+    private var changes: [StorageOp] = []
+    /// Each touched table's statistics, as the write leaves them.
+    private var statistics: [UInt32: Catalog.Statistics] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { changes.isEmpty && statistics.isEmpty }
+
+    /// Everything to apply, statistics records last.
+    public var ops: [StorageOp] {
+        changes + statistics.sorted { $0.key < $1.key }.map { .put(.catalog, key: Catalog.statisticsKey($0.key), value: Catalog.encode($0.value)) }
+    }
+
+    public mutating func put(_ db: StoreDatabase, _ key: [UInt8], _ value: [UInt8]) {
+        changes.append(.put(db, key: key, value: value))
+    }
+
+    public mutating func delete(_ db: StoreDatabase, _ key: [UInt8]) {
+        changes.append(.delete(db, key: key))
+    }
+
+    public mutating func deletePrefix(_ db: StoreDatabase, _ prefix: [UInt8]) {
+        changes.append(.deletePrefix(db, prefix: prefix))
+    }
+
+    /// A table's statistics as this change set leaves them (read once, then kept here).
+    mutating func statistics(_ table: UInt32, _ reader: StoreReader) throws -> Catalog.Statistics {
+        if let known = statistics[table] { return known }
+        let stored = try Catalog.statistics(reader, table: table)
+        statistics[table] = stored
+        return stored
+    }
+
+    mutating func setStatistics(_ value: Catalog.Statistics, table: UInt32) {
+        statistics[table] = value
+    }
+
+    /// The table is going: its statistics record is dropped, not rewritten.
+    mutating func forgetStatistics(_ table: UInt32) {
+        statistics[table] = nil
+    }
+}

@@ -1,0 +1,189 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The write-ahead log of the data file: numbered entries (opaque payloads; the store puts a
+/// write's ops there) in frames, one frame per group of writes, in segment files.
+///
+/// What makes a write durable is one `pwrite` and one `fdatasync` per group here, not the data
+/// file's random page writes: the data file is flushed only at checkpoints, and after a crash the
+/// entries it lacks are replayed from the log (`LogRecovery`). Segments are trimmed once a
+/// checkpoint holds their entries.
+///
+/// One writer thread reserves and writes, one flusher thread flushes, a checkpoint thread trims;
+/// the state they share is behind one lock, and no system call that waits for the disk runs under it.
+public final class Log: Sendable {
+    public static let defaultSegmentCapacity = 16 << 20
+    /// What a segment shrinks to when the disk has no room for a whole one.
+    static let smallestSegment = 64 << 10
+    /// Trimmed segment files kept for reuse.
+    static let maxSpares = 2
+
+    let directory: String
+    let segmentCapacity: Int
+    private let state: Mutex<State>
+
+    struct State {
+        /// The segments in log order; the last is the one appended to.
+        var segments: [LogSegment]
+        /// Bytes used in the last segment; nil when it takes no more frames (recovered after a crash
+        /// cut its end, or behind the data file): the next write starts a segment.
+        var end: Int?
+        /// The last sequence written, and the last one made durable.
+        var written: UInt64
+        var durable: UInt64
+        /// Segments written since their last flush; whether a file was made since the folder's.
+        var unsynced: [LogSegment] = []
+        var folderChanged = false
+        /// A segment left for a new one, whose seal goes out with the new segment's first frame.
+        var unsealed: (segment: LogSegment, end: Int)?
+        var spares: [String]
+    }
+
+    init(directory: String, segmentCapacity: Int, segments: [LogSegment], end: Int?, last: UInt64, spares: [String]) {
+        self.directory = directory
+        self.segmentCapacity = segmentCapacity
+        state = Mutex(State(segments: segments, end: end, written: last, durable: last, spares: spares))
+    }
+
+    /// The first sequence of the segment appended to now (the data file records it with its
+    /// position: recovery starts there); 0 before the first segment exists.
+    public var currentSegment: UInt64 { state.withLock { $0.segments.last?.first ?? 0 } }
+
+    /// The last sequence durable on disk.
+    public var durableThrough: UInt64 { state.withLock { $0.durable } }
+
+    /// Segment files holding entries, and trimmed ones kept for reuse.
+    public var fileCounts: (segments: Int, spares: Int) { state.withLock { ($0.segments.count, $0.spares.count) } }
+
+    // MARK: writing (the writer thread)
+
+    /// Makes sure a segment to append to exists before the first write (the data file records its
+    /// name at start, so from then on a missing segment is always noticed).
+    func begin(next: UInt64) throws {
+        let ready = state.withLock { s in s.end != nil && !s.segments.isEmpty }
+        if !ready { try reserve(0, first: next) }
+    }
+
+    /// Makes room for a frame of `bytes` whose first entry is `first`: in the current segment, or
+    /// in a new one made now (a full disk fails here, before the caller commits anything).
+    func reserve(_ bytes: Int, first: UInt64) throws {
+        try state.withLock { s in
+            if let current = s.segments.last, let end = s.end {
+                if end == 0 && current.first != first {
+                    // An empty segment made for other sequence numbers (a group that failed): replace it.
+                    s.segments.removeLast()
+                    unlink(current.path)
+                    s.end = nil
+                } else if end + bytes + LogFrame.sealSize <= current.size {
+                    return
+                }
+            }
+            let spare = s.spares.popLast()
+            let needed = LogFrame.align(bytes) + LogFrame.sealSize
+            let segment: LogSegment
+            do {
+                segment = try LogSegment.create(directory: directory, first: first, capacity: max(segmentCapacity, needed), spare: spare)
+            } catch let error as StorageError where error.isDiskFull && needed < segmentCapacity {
+                // Short of space for a whole segment: a small one still lets writes through.
+                segment = try LogSegment.create(directory: directory, first: first, capacity: max(Self.smallestSegment, needed), spare: nil)
+            }
+            if let end = s.end, end > 0, let previous = s.segments.last { s.unsealed = (previous, end) }
+            s.segments.append(segment)
+            s.end = 0
+            s.folderChanged = true
+        }
+    }
+
+    /// Writes the frame of entries `first…` (after their commit; the space was reserved).
+    func write(first: UInt64, payloads: [[UInt8]]) throws {
+        try state.withLock { s in
+            guard let segment = s.segments.last, let end = s.end else { throw StorageError.io("write", directory, EINVAL) }
+            if let (previous, end) = s.unsealed {
+                var seal: [UInt8] = []
+                LogFrame.appendSeal(next: segment.first, durableThrough: s.durable, to: &seal)
+                try previous.write(seal, at: end)
+                s.unsynced.append(previous)
+                s.unsealed = nil
+            }
+            var frame: [UInt8] = []
+            LogFrame.append(first: first, payloads: payloads, durableThrough: s.durable, to: &frame)
+            try segment.write(frame, at: end)
+            s.end = end + frame.count
+            s.written = first + UInt64(payloads.count) - 1
+            if s.unsynced.last !== segment { s.unsynced.append(segment) }
+        }
+    }
+
+    // MARK: flushing (the flusher thread)
+
+    /// Makes everything written so far durable; returns the last durable sequence.
+    @discardableResult
+    public func flush() throws -> UInt64 {
+        let (segments, folderChanged, written) = state.withLock { s in
+            defer {
+                s.unsynced.removeAll(keepingCapacity: true)
+                s.folderChanged = false
+            }
+            return (s.unsynced, s.folderChanged, s.written)
+        }
+        do {
+            for segment in segments { try segment.sync() }
+            if folderChanged { try Self.syncFolder(directory) }
+        } catch {
+            state.withLock { s in
+                s.unsynced.insert(contentsOf: segments, at: 0)
+                s.folderChanged = s.folderChanged || folderChanged
+            }
+            throw error
+        }
+        return state.withLock { s in
+            s.durable = max(s.durable, written)
+            return s.durable
+        }
+    }
+
+    /// A new file's name survives a power loss only once its folder is flushed.
+    static func syncFolder(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StorageError.io("open", path, errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw StorageError.io("fsync", path, errno) }
+    }
+
+    // MARK: trimming (after a checkpoint)
+
+    /// Drops the segments before the one starting at `keep` (the segment a flushed data file names
+    /// as where its replay would begin); their files become spares for new segments.
+    public func trim(before keep: UInt64) {
+        state.withLock { s in
+            while s.segments.count > 1, s.segments[0].first < keep {
+                let old = s.segments.removeFirst()
+                if s.unsealed?.segment === old { s.unsealed = nil }
+                if s.spares.count < Self.maxSpares {
+                    let spare = directory + "/spare-" + LogSegment.fileName(first: old.first)
+                    if rename(old.path, spare) == 0 {
+                        s.spares.append(spare)
+                        continue
+                    }
+                }
+                unlink(old.path)
+            }
+        }
+    }
+
+    /// Removes every segment (a clean stop: the flushed data file holds everything).
+    public func removeAll() {
+        state.withLock { s in
+            for segment in s.segments { unlink(segment.path) }
+            s.segments = []
+            s.end = nil
+            s.unsealed = nil
+            s.unsynced = []
+        }
+    }
+}
