@@ -30,7 +30,7 @@ final class GroupCommit: Sendable {
         self.store = store
         self.executor = executor
         self.afterGroup = afterGroup
-        flusher = store.log.map { LogFlusher(store: store, log: $0) }
+        flusher = store.log.map { LogFlusher(store: store, log: $0, answers: executor) }
     }
 
     func submit(_ task: any WriteTask) {
@@ -52,6 +52,10 @@ final class GroupCommit: Sendable {
         }
         if !idle { finished.wait() }
         flusher?.wait()
+        // The last answers go out on the executor: wait for them too.
+        let answered = DispatchSemaphore(value: 0)
+        executor.execute { answered.signal() }
+        answered.wait()
     }
 
     /// One group; writes that arrive meanwhile wait for the next turn, so the executor's other

@@ -42,6 +42,8 @@ public final class Log: Sendable {
         /// A segment left for a new one, whose seal goes out with the new segment's first frame.
         var unsealed: (segment: LogSegment, end: Int)?
         var spares: [String]
+        /// Called when a segment took the last spare (the checkpointer then prepares one).
+        var spareTaken: (@Sendable () -> Void)?
     }
 
     init(directory: String, segmentCapacity: Int, segments: [LogSegment], end: Int?, last: UInt64, spares: [String]) {
@@ -96,6 +98,7 @@ public final class Log: Sendable {
             s.segments.append(segment)
             s.end = 0
             s.folderChanged = true
+            if s.spares.isEmpty { s.spareTaken?() }
         }
     }
 
@@ -164,26 +167,52 @@ public final class Log: Sendable {
             while s.segments.count > 1, s.segments[0].first < keep {
                 let old = s.segments.removeFirst()
                 if s.unsealed?.segment === old { s.unsealed = nil }
-                if s.spares.count < Self.maxSpares {
-                    let spare = directory + "/spare-" + LogSegment.fileName(first: old.first)
-                    if rename(old.path, spare) == 0 {
-                        s.spares.append(spare)
-                        continue
-                    }
-                }
-                unlink(old.path)
+                retire(old, &s)
             }
         }
     }
 
-    /// Removes every segment (a clean stop: the flushed data file holds everything).
+    /// Drops every segment (a clean stop: the flushed data file holds everything); their files
+    /// become spares for the next run.
     public func removeAll() {
         state.withLock { s in
-            for segment in s.segments { unlink(segment.path) }
+            for segment in s.segments { retire(segment, &s) }
             s.segments = []
             s.end = nil
             s.unsealed = nil
             s.unsynced = []
         }
+    }
+
+    private func retire(_ segment: LogSegment, _ s: inout State) {
+        let spare = directory + "/spare-" + LogSegment.fileName(first: segment.first)
+        if s.spares.count < Self.maxSpares, rename(segment.path, spare) == 0 {
+            s.spares.append(spare)
+        } else {
+            unlink(segment.path)
+        }
+    }
+
+    /// Keeps a spare ready whose blocks are all written: appending over written blocks changes no
+    /// file metadata, so each flush writes only the data (on the development VM a flush after
+    /// appending to a fresh, merely allocated file took 171 µs, to a written one 104 µs). Run off
+    /// the writer (the checkpointer does it); the zeros take a moment to write.
+    public func onSpareTaken(_ call: @escaping @Sendable () -> Void) {
+        state.withLock { $0.spareTaken = call }
+    }
+
+    public func prepareSpare() {
+        guard state.withLock({ $0.spares.isEmpty }) else { return }
+        let path = directory + "/spare-prepared.log"
+        guard LogSegment.writeZeros(path: path, count: segmentCapacity) else {
+            unlink(path)
+            return
+        }
+        let kept = state.withLock { s in
+            guard s.spares.isEmpty else { return false }
+            s.spares.append(path)
+            return true
+        }
+        if !kept { unlink(path) }
     }
 }

@@ -73,6 +73,22 @@ final class LogSegment: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Creates `path` with `count` bytes of zeros written and flushed (a spare made ahead of need).
+    static func writeZeros(path: String, count: Int) -> Bool {
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while offset < count {
+            let n = chunk.withUnsafeBytes { pwrite(fd, $0.baseAddress, min($0.count, count - offset), off_t(offset)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            offset += n
+        }
+        return fdatasync(fd) == 0
+    }
+
     func write(_ bytes: [UInt8], at offset: Int) throws {
         precondition(offset + bytes.count <= size, "log frame beyond its segment")
         try bytes.withUnsafeBytes { raw in
