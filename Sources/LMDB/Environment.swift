@@ -1,5 +1,9 @@
 import CLMDB
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One LMDB environment: a memory-mapped file holding named databases.
 ///

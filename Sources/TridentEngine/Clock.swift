@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The one clock everything time-based reads (TTL expiry, capacity refill, table timestamps).

@@ -1,5 +1,5 @@
 import DynamoModel
-import Foundation
+import FoundationEssentials
 
 /// Loads a seed file at start (`trident serve --seed FILE`): tables, their TTL setting and items.
 ///

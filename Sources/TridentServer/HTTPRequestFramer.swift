@@ -1,6 +1,11 @@
-import Foundation
 import NIOCore
 import NIOHTTP1
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One HTTP/1.1 request as the router needs it: only the headers DynamoDB's protocol looks at are
 /// kept, so no header dictionary is built per request.

@@ -40,10 +40,17 @@ public final class Server: Sendable {
                         try channel.pipeline.syncOperations.addHandler(HTTPConnection(router: router))
                     }
                 }
-                .bind(host: host, port: port)
+                .bind(to: try Self.address(host: host, port: port))
                 .get()
             return Server(channel: channel, group: owned ? group : nil)
         }
+    }
+
+    /// An IP address is used as it is (resolving it through the system's resolver costs a start
+    /// milliseconds); a name is resolved.
+    private static func address(host: String, port: Int) throws -> SocketAddress {
+        if let literal = try? SocketAddress(ipAddress: host, port: port) { return literal }
+        return try SocketAddress.makeAddressResolvingHost(host, port: port)
     }
 
     private init(channel: any Channel, group: MultiThreadedEventLoopGroup?) {

@@ -1,4 +1,10 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Data folders written before the single log (one LMDB environment and journal per zone, in
 /// `<region><a|b|c>/`). Their journals may hold acknowledged writes the environments lack, which

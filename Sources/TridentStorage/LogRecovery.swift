@@ -1,4 +1,10 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Opening the log after a stop or a crash: the entries the data file lacks, and the proof that
 /// none is missing. The log must be one chain from the segment the data file names — frames

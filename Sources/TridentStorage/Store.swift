@@ -1,7 +1,13 @@
 import DynamoModel
-import Foundation
+import FoundationEssentials
 import LMDB
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The data folder: one LMDB environment (`data.mdb`: the catalog, every table's items, the TTL
 /// index) and its write-ahead log (`log/`), locked against a second server.
@@ -84,13 +90,17 @@ public final class Store: Sendable {
             do {
                 // From here on the data file names an existing segment: a missing one is damage.
                 try log.begin(next: position + 1)
-                try reserve.claim([.put(.catalog, key: Self.positionKey, value: [])])
-                try environment.write { txn in
-                    try txn.put(databases.local, Self.positionKey, Self.encodePosition(position, segment: log.currentSegment))
+                if log.currentSegment != segment {
+                    try reserve.claim([.put(.catalog, key: Self.positionKey, value: [])])
+                    try environment.write { txn in
+                        try txn.put(databases.local, Self.positionKey, Self.encodePosition(position, segment: log.currentSegment))
+                    }
+                    reserve.groupEnded()
                 }
-                reserve.groupEnded()
-                try environment.sync()
-                log.trim(before: log.currentSegment)
+                // After a clean stop the flushed data file names no segment: it must name this one
+                // before a write is acknowledged. (After a crash it names one of the chain, which
+                // is trimmed only once a checkpoint has flushed a later name.)
+                if segment == 0 { try environment.sync() }
             } catch let error as StorageError where error.isDiskFull {
                 notes.append("\(error): writes fail until space is freed")
             }

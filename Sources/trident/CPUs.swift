@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The CPUs this process may run on (`taskset`, cgroup cpusets), not the machine's: two event loops
 /// time-sliced on one allowed core add milliseconds to the slowest requests.
@@ -13,7 +13,7 @@ enum CPUs {
     /// Counts a CPU list such as `1`, `0-3` or `0,2-5`.
     static func count(list: Substring) -> Int {
         list.split(separator: ",").reduce(0) { total, part in
-            let bounds = part.trimmingCharacters(in: .whitespaces).split(separator: "-").compactMap { Int($0) }
+            let bounds = part.split(separator: "-").compactMap { Int($0.filter { !$0.isWhitespace }) }
             switch bounds.count {
             case 1: return total + 1
             case 2: return total + max(0, bounds[1] - bounds[0] + 1)

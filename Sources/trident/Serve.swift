@@ -1,8 +1,12 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Logging
 import TridentEngine
 import TridentServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the DynamoDB API over HTTP.")

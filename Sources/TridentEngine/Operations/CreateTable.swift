@@ -1,5 +1,5 @@
 import DynamoModel
-import Foundation
+import FoundationEssentials
 import TridentStorage
 
 /// CreateTable: the table is ACTIVE as soon as the call returns (DynamoDB takes seconds, and SDK

@@ -1,5 +1,4 @@
 import DynamoModel
-import Foundation
 import TridentStorage
 
 /// UpdateTable: provisioned throughput and billing mode (PROVISIONED ↔ PAY_PER_REQUEST). The change

@@ -1,19 +1,21 @@
+import Dispatch
 import DynamoModel
-import Foundation
 import Logging
+import Synchronization
 import TridentStorage
 
 /// Deletes expired items: every `interval` seconds, and at once when asked (after the clock moves).
 /// It walks each TTL-enabled table's expiry index from five years ago up to now — so its cost
 /// grows with the expired items, not the table — and deletes through the ordinary write path (so
 /// the deletes replicate), re-checking each item's expiry in the write transaction in case it
-/// changed meanwhile. A failing table is logged and retried next pass; the loop never dies.
+/// changed meanwhile. A failing table is logged and retried next pass; the sweeps never stop.
+/// They run on a serial queue of their own, since each waits for its deletes to be durable.
 final class Sweeper: Sendable {
     private unowned let engine: Engine
     private let interval: Double
-    private let finished = DispatchSemaphore(value: 0)
+    private let queue = DispatchQueue(label: "trident-ttl-sweeper")
+    private let stopped = Atomic(false)
     let rule: ExpiryRule
-    private let requests = BlockingWaiter()
     /// Items deleted per write transaction.
     static let batchSize = 1000
 
@@ -24,28 +26,25 @@ final class Sweeper: Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in loop() }
-        thread.name = "trident-ttl-sweeper"
-        thread.start()
+        queue.asyncAfter(deadline: .now() + interval) { [self] in
+            guard !stopped.load(ordering: .acquiring) else { return }
+            sweep()
+            start()
+        }
     }
 
-    /// Stops the loop and waits for a sweep in progress to end.
+    /// Stops the sweeps and waits for one in progress to end.
     func stop() {
-        requests.close()
-        finished.wait()
+        stopped.store(true, ordering: .releasing)
+        queue.sync {}
     }
 
     /// Runs a sweep soon and calls `done` once its deletes are durable.
     func sweepNow(_ done: @escaping @Sendable () -> Void) {
-        requests.request(done)
-    }
-
-    private func loop() {
-        while let waiting = requests.wait(timeout: interval) {
-            _ = sweep()
-            for done in waiting { done() }
+        queue.async { [self] in
+            if !stopped.load(ordering: .acquiring) { sweep() }
+            done()
         }
-        finished.signal()
     }
 
     /// One pass over every TTL-enabled table; returns how many items were deleted.
@@ -87,37 +86,5 @@ final class Sweeper: Sendable {
             return count
         }
         return try result.get()
-    }
-}
-
-/// The sweeper's wake-up: a timeout, or callers waiting for a sweep.
-final class BlockingWaiter: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var waiting: [@Sendable () -> Void] = []
-    private var closed = false
-
-    func request(_ done: @escaping @Sendable () -> Void) {
-        condition.lock()
-        waiting.append(done)
-        condition.signal()
-        condition.unlock()
-    }
-
-    /// The callers to notify after the next sweep (possibly none); nil once closed.
-    func wait(timeout: Double) -> [@Sendable () -> Void]? {
-        condition.lock()
-        defer { condition.unlock() }
-        if waiting.isEmpty && !closed { _ = condition.wait(until: Date(timeIntervalSinceNow: timeout)) }
-        if closed { return nil }
-        let taken = waiting
-        waiting.removeAll()
-        return taken
-    }
-
-    func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        condition.unlock()
     }
 }
