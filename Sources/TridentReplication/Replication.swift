@@ -26,9 +26,7 @@ public final class Replication: Sendable {
 
     public let store: Store
     private let settings: Settings
-    private let state: Mutex<ClusterState>
-    /// The sequence a stopped zone had reached when it stopped.
-    private let stoppedAt = Mutex<[Int: UInt64]>([:])
+    private let cluster: Cluster
     private let views: ZoneViews
     private let writer: GroupCommit
     private let logger: Logger
@@ -37,16 +35,25 @@ public final class Replication: Sendable {
         self.store = store
         self.settings = settings
         self.logger = logger
-        let cluster = ClusterState(names: settings.zoneNames, lagMilliseconds: settings.lagMilliseconds)
-        state = Mutex(cluster)
-        let views = ZoneViews(store: store)
+        let initial = ClusterState(names: settings.zoneNames, lagMilliseconds: settings.lagMilliseconds)
+        let cluster = Cluster(initial)
+        self.cluster = cluster
+        let views = ZoneViews(store: store, isolationBacklog: settings.isolationBacklog)
         self.views = views
         let health = HealthLog(logger: logger)
         writer = GroupCommit(store: store, executor: executor) { committed in
-            if let committed { views.committed(committed) }
+            if let committed {
+                for zone in views.committed(committed) {
+                    cluster.state.withLock { _ = $0.apply(.stop, to: zone.index) }
+                    cluster.stoppedAt.withLock { $0[zone.index] = zone.sequence }
+                    logger.warning(
+                        "zone \(settings.zoneNames[zone.index]) was isolated for over \(settings.isolationBacklog) writes: it let its frozen copy go and is down now"
+                    )
+                }
+            }
             health.note(store.health)
         }
-        views.setLongestLag(milliseconds: cluster.longestLag)
+        views.setLongestLag(milliseconds: initial.longestLag)
     }
 
     /// Stops after the queued writes are answered, and lets every held snapshot go.
@@ -70,7 +77,7 @@ public final class Replication: Sendable {
 
     /// Runs `body` on what the zone the consistency level picks sees now.
     public func read<T>(consistent: Bool, _ body: (StoreReader) throws -> T) throws -> T {
-        let route = state.withLock { s -> (Int, ClusterState.ZoneState, Int)? in
+        let route = cluster.state.withLock { s -> (Int, ClusterState.ZoneState, Int)? in
             guard let zone = s.readZone(consistent: consistent, pick: { Int(Self.nextRandom() % UInt64($0)) }) else { return nil }
             return (zone, s.zones[zone].state, s.effectiveLag(zone))
         }
@@ -85,7 +92,7 @@ public final class Replication: Sendable {
 
     /// Queues a write on the leader; it is answered once acknowledged, or with why not.
     public func write(_ task: any WriteTask) {
-        guard state.withLock({ $0.hasQuorum }) else { return task.finish(.failure(DynamoError.unavailable)) }
+        guard cluster.state.withLock({ $0.hasQuorum }) else { return task.finish(.failure(DynamoError.unavailable)) }
         writer.submit(task)
     }
 
@@ -94,21 +101,21 @@ public final class Replication: Sendable {
     /// Stops, starts, isolates or heals a zone; returns the reason it could not, or nil.
     public func control(_ action: String, zone name: String) -> String? {
         guard let action = ClusterState.Action(rawValue: action) else { return "Unknown zone action \(action)" }
-        guard let zone = state.withLock({ $0.index(of: name) }) else {
+        guard let zone = cluster.state.withLock({ $0.index(of: name) }) else {
             return "No zone named \(name); zones: \(settings.zoneNames.joined(separator: ", "))"
         }
         // What the zone sees at this moment is what it keeps while away.
-        let before = state.withLock { s in (s.effectiveLag(zone), s.leader) }
+        let before = cluster.state.withLock { s in (s.effectiveLag(zone), s.leader) }
         let seen = (try? views.sequence(lagMilliseconds: before.0)) ?? store.lastSequence
         if action == .isolate { try? views.pin(zone, lagMilliseconds: before.0) }
-        let (problem, after) = state.withLock { s in (s.apply(action, to: zone), s) }
+        let (problem, after) = cluster.state.withLock { s in (s.apply(action, to: zone), s) }
         if let problem {
             if action == .isolate { views.unpin(zone) }
             return problem
         }
         switch action {
-        case .stop: stoppedAt.withLock { $0[zone] = seen }
-        case .start: stoppedAt.withLock { $0[zone] = nil }
+        case .stop: cluster.stoppedAt.withLock { $0[zone] = seen }
+        case .start: cluster.stoppedAt.withLock { $0[zone] = nil }
         case .heal: views.unpin(zone)
         case .isolate: break
         }
@@ -127,7 +134,7 @@ public final class Replication: Sendable {
     /// Sets how far behind a zone reads when it follows; the reason it could not, or nil.
     public func setLag(_ milliseconds: Int, zone name: String) -> String? {
         guard milliseconds >= 0 else { return "ms must be zero or more" }
-        let longest = state.withLock { s -> Int? in
+        let longest = cluster.state.withLock { s -> Int? in
             guard let zone = s.index(of: name) else { return nil }
             s.zones[zone].lagMilliseconds = milliseconds
             return s.longestLag
@@ -148,8 +155,8 @@ public final class Replication: Sendable {
     }
 
     public func report() -> (leader: String?, term: UInt64, zones: [ZoneReport]) {
-        let s = state.withLock { $0 }
-        let stopped = stoppedAt.withLock { $0 }
+        let s = cluster.state.withLock { $0 }
+        let stopped = cluster.stoppedAt.withLock { $0 }
         let zones = s.zones.indices.map { i in
             let sequence: UInt64 =
                 switch s.zones[i].state {
@@ -167,7 +174,7 @@ public final class Replication: Sendable {
     /// Each zone's content fingerprint (equal when zones see the same data); a stopped zone's is
     /// nil (it serves nothing to compare).
     public func digests() throws -> [(name: String, digest: UInt64, items: Int)?] {
-        let s = state.withLock { $0 }
+        let s = cluster.state.withLock { $0 }
         return try s.zones.indices.map { i in
             guard s.zones[i].state != .down else { return nil }
             let (digest, items) = try read(zone: i, state: s.zones[i].state, lag: s.effectiveLag(i)) { try $0.contentDigest() }
@@ -196,5 +203,16 @@ private final class HealthLog: Sendable {
         case let .failed(reason): logger.critical("\(reason)")
         case .ok: logger.notice("writes succeed again")
         }
+    }
+}
+
+/// The cluster state, shared with the writer's after-group hook.
+private final class Cluster: Sendable {
+    let state: Mutex<ClusterState>
+    /// The sequence each stopped zone had reached when it stopped.
+    let stoppedAt = Mutex<[Int: UInt64]>([:])
+
+    init(_ initial: ClusterState) {
+        state = Mutex(initial)
     }
 }
