@@ -246,6 +246,8 @@ def main():
     parser.add_argument("--server-cpu", type=int, default=1)
     parser.add_argument("--client-cpu", type=int, default=0)
     parser.add_argument("--zones", default="3")
+    parser.add_argument("--variants", default=os.environ.get("BENCH_VARIANTS", "putitem,updateitem,mixed"),
+                        help="workloads to also run at 16 connections with --zones 1, --in-memory and both (empty: none)")
     parser.add_argument("--size-check", action="store_true", default=bool(os.environ.get("BENCH_SIZE_CHECK")),
                         help="also compare GetItem and PutItem at 16 connections with 10,000 and 1,000,000 items")
     args = parser.parse_args()
@@ -319,6 +321,8 @@ def main():
         print(f"start-up (process start to first served request): {trident.startup_ms:.1f} ms")
         print(f"RSS: idle {idle_rss:.1f} MB, under load up to {peak_rss[0]:.1f} MB ({args.items} items, {args.zones} zone(s))")
 
+        if "null" in compared and args.variants:
+            variants(servers, trident, compared["null"], args, workdir)
         if args.size_check:
             size_check(servers, args, workdir)
     finally:
@@ -328,6 +332,38 @@ def main():
             except ProcessLookupError:
                 pass
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def variants(servers, trident, null, args, workdir):
+    """The durable three-zone server beside `--zones 1`, `--in-memory` and both, at 16 connections,
+    each cell taken in turn with the null backend's: what durability and the zones cost."""
+    flags = {"durable, 1 zone": ["--zones", "1"], "in memory, 3 zones": ["--in-memory"], "in memory, 1 zone": ["--in-memory", "--zones", "1"]}
+    servers_by_name = {"durable, 3 zones": trident}
+    print(file=sys.stderr)
+    for name, extra in flags.items():
+        port = free_port()
+        where = [] if "--in-memory" in extra else ["--data-dir", os.path.join(workdir, "variant-" + name.replace(" ", "").replace(",", "-"))]
+        servers_by_name[name] = Server(name, [args.binary, "serve", "--port", str(port), "--log-level", "error", *where, *extra], port,
+                                       args.server_cpu)
+        servers.append(servers_by_name[name])
+        create_table(port)
+        preload(port, 0, args.items)
+        print(f"variant {name}: preloaded", file=sys.stderr)
+    settle()
+    results = {}
+    for workload in args.variants.split(","):
+        quiesce()
+        results[workload] = rounds({**servers_by_name, "null": null}, workload, 16, args, args.items, everyone=servers)
+    print()
+    print(f"{'workload':12}" + "".join(f" {name:>20}" for name in servers_by_name) + f" {'null backend':>13}   3 zones vs 1 (durable, in memory)")
+    for workload, cells in results.items():
+        line = f"{workload:12}"
+        for name in servers_by_name:
+            line += f" {cells[name]['rps']:9.0f} ({cells[name]['rps'] / cells['null']['rps']:4.2f} x)" if cells["null"]["rps"] else f" {0:20}"
+        cost = [1 - cells[f"{kind}, 3 zones"]["rps"] / cells[f"{kind}, 1 zone"]["rps"] for kind in ("durable", "in memory")]
+        print(line + f" {cells['null']['rps']:13.0f}   {cost[0] * 100:+5.1f} %, {cost[1] * 100:+5.1f} %")
+    print(f"(16 connections, medians of {args.rounds} alternated cells; (x): over the null backend's requests/s in the same rounds;"
+          " the last column: throughput three zones cost against one)")
 
 
 def size_check(servers, args, workdir):
