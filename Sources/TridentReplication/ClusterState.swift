@@ -16,6 +16,8 @@ struct ClusterState: Sendable, Equatable {
         var state: ZoneState = .up
         /// How far behind the log this zone applies when it follows the leader.
         var lagMilliseconds = 0
+        /// When down: the last write it had seen.
+        var stoppedAt: UInt64 = 0
     }
 
     var zones: [Zone]
@@ -69,10 +71,10 @@ struct ClusterState: Sendable, Equatable {
         case stop, start, isolate, heal
     }
 
-    /// Applies an admin action; returns the reason it cannot be done, or nil. Stopping or isolating
-    /// the leader hands leadership to the next zone that is up (every zone follows the same log, so
-    /// any of them holds every acknowledged write).
-    mutating func apply(_ action: Action, to zone: Int) -> String? {
+    /// Applies an admin action (`seen`: the last write the zone sees now); returns the reason it
+    /// cannot be done, or nil. Stopping or isolating the leader hands leadership to the next zone
+    /// that is up (every zone follows the same log: any of them holds every acknowledged write).
+    mutating func apply(_ action: Action, to zone: Int, seen: UInt64 = 0) -> String? {
         let name = zones[zone].name
         switch (action, zones[zone].state) {
         case (.stop, .down), (.isolate, .down): return "Zone \(name) is down"
@@ -82,6 +84,7 @@ struct ClusterState: Sendable, Equatable {
         default: break
         }
         zones[zone].state = action == .stop ? .down : action == .isolate ? .isolated : .up
+        zones[zone].stoppedAt = seen
         if action == .stop || action == .isolate, leader == zone {
             leader = zones.indices.map { (zone + 1 + $0) % zones.count }.first { zones[$0].state == .up }
             term += 1

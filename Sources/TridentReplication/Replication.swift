@@ -26,7 +26,7 @@ public final class Replication: Sendable {
 
     public let store: Store
     private let settings: Settings
-    private let cluster: Cluster
+    private let cluster: Shared<ClusterState>
     private let views: ZoneViews
     private let writer: GroupCommit
     private let logger: Logger
@@ -36,7 +36,7 @@ public final class Replication: Sendable {
         self.settings = settings
         self.logger = logger
         let initial = ClusterState(names: settings.zoneNames, lagMilliseconds: settings.lagMilliseconds)
-        let cluster = Cluster(initial)
+        let cluster = Shared(initial)
         self.cluster = cluster
         let views = ZoneViews(store: store, isolationBacklog: settings.isolationBacklog)
         self.views = views
@@ -44,8 +44,7 @@ public final class Replication: Sendable {
         writer = GroupCommit(store: store, executor: executor) { committed in
             if let committed {
                 for zone in views.committed(committed) {
-                    cluster.state.withLock { _ = $0.apply(.stop, to: zone.index) }
-                    cluster.stoppedAt.withLock { $0[zone.index] = zone.sequence }
+                    cluster.withLock { _ = $0.apply(.stop, to: zone.index, seen: zone.sequence) }
                     logger.warning(
                         "zone \(settings.zoneNames[zone.index]) was isolated for over \(settings.isolationBacklog) writes: it let its frozen copy go and is down now"
                     )
@@ -77,7 +76,7 @@ public final class Replication: Sendable {
 
     /// Runs `body` on what the zone the consistency level picks sees now.
     public func read<T>(consistent: Bool, _ body: (StoreReader) throws -> T) throws -> T {
-        let route = cluster.state.withLock { s -> (Int, ClusterState.ZoneState, Int)? in
+        let route = cluster.withLock { s -> (Int, ClusterState.ZoneState, Int)? in
             guard let zone = s.readZone(consistent: consistent, pick: { Int(Self.nextRandom() % UInt64($0)) }) else { return nil }
             return (zone, s.zones[zone].state, s.effectiveLag(zone))
         }
@@ -92,7 +91,7 @@ public final class Replication: Sendable {
 
     /// Queues a write on the leader; it is answered once acknowledged, or with why not.
     public func write(_ task: any WriteTask) {
-        guard cluster.state.withLock({ $0.hasQuorum }) else { return task.finish(.failure(DynamoError.unavailable)) }
+        guard cluster.withLock({ $0.hasQuorum }) else { return task.finish(.failure(DynamoError.unavailable)) }
         writer.submit(task)
     }
 
@@ -101,24 +100,16 @@ public final class Replication: Sendable {
     /// Stops, starts, isolates or heals a zone; returns the reason it could not, or nil.
     public func control(_ action: String, zone name: String) -> String? {
         guard let action = ClusterState.Action(rawValue: action) else { return "Unknown zone action \(action)" }
-        guard let zone = cluster.state.withLock({ $0.index(of: name) }) else {
+        guard let zone = cluster.withLock({ $0.index(of: name) }) else {
             return "No zone named \(name); zones: \(settings.zoneNames.joined(separator: ", "))"
         }
         // What the zone sees at this moment is what it keeps while away.
-        let before = cluster.state.withLock { s in (s.effectiveLag(zone), s.leader) }
+        let before = cluster.withLock { s in (s.effectiveLag(zone), s.leader) }
         let seen = (try? views.sequence(lagMilliseconds: before.0)) ?? store.lastSequence
         if action == .isolate { try? views.pin(zone, lagMilliseconds: before.0) }
-        let (problem, after) = cluster.state.withLock { s in (s.apply(action, to: zone), s) }
-        if let problem {
-            if action == .isolate { views.unpin(zone) }
-            return problem
-        }
-        switch action {
-        case .stop: cluster.stoppedAt.withLock { $0[zone] = seen }
-        case .start: cluster.stoppedAt.withLock { $0[zone] = nil }
-        case .heal: views.unpin(zone)
-        case .isolate: break
-        }
+        let (problem, after) = cluster.withLock { s in (s.apply(action, to: zone, seen: seen), s) }
+        if problem != nil || action == .heal { views.unpin(zone) }
+        if let problem { return problem }
         views.setLongestLag(milliseconds: after.longestLag)
         logger.info("zone \(name) \(action == .stop ? "stopped" : action == .start ? "started" : action == .isolate ? "isolated" : "healed")")
         if after.leader != before.1 {
@@ -134,7 +125,7 @@ public final class Replication: Sendable {
     /// Sets how far behind a zone reads when it follows; the reason it could not, or nil.
     public func setLag(_ milliseconds: Int, zone name: String) -> String? {
         guard milliseconds >= 0 else { return "ms must be zero or more" }
-        let longest = cluster.state.withLock { s -> Int? in
+        let longest = cluster.withLock { s -> Int? in
             guard let zone = s.index(of: name) else { return nil }
             s.zones[zone].lagMilliseconds = milliseconds
             return s.longestLag
@@ -155,12 +146,11 @@ public final class Replication: Sendable {
     }
 
     public func report() -> (leader: String?, term: UInt64, zones: [ZoneReport]) {
-        let s = cluster.state.withLock { $0 }
-        let stopped = cluster.stoppedAt.withLock { $0 }
+        let s = cluster.withLock { $0 }
         let zones = s.zones.indices.map { i in
             let sequence: UInt64 =
                 switch s.zones[i].state {
-                case .down: stopped[i] ?? 0
+                case .down: s.zones[i].stoppedAt
                 case .isolated: views.pinned(i)?.sequence ?? store.lastSequence
                 case .up: (try? views.sequence(lagMilliseconds: s.effectiveLag(i))) ?? store.lastSequence
                 }
@@ -174,7 +164,7 @@ public final class Replication: Sendable {
     /// Each zone's content fingerprint (equal when zones see the same data); a stopped zone's is
     /// nil (it serves nothing to compare).
     public func digests() throws -> [(name: String, digest: UInt64, items: Int)?] {
-        let s = cluster.state.withLock { $0 }
+        let s = cluster.withLock { $0 }
         return try s.zones.indices.map { i in
             guard s.zones[i].state != .down else { return nil }
             let (digest, items) = try read(zone: i, state: s.zones[i].state, lag: s.effectiveLag(i)) { try $0.contentDigest() }
@@ -193,11 +183,11 @@ private final class HealthLog: Sendable {
     }
 
     func note(_ now: Store.Health) {
-        let before = seen.withLock { seen in
-            defer { seen = now }
-            return seen
-        }
-        guard now != before else { return }
+        guard
+            seen.withLock({ seen in
+                defer { seen = now }; return seen != now
+            })
+        else { return }
         switch now {
         case .diskFull: logger.error("the disk is full: writes fail (HTTP 500) until space is freed; reads go on")
         case let .failed(reason): logger.critical("\(reason)")
@@ -206,13 +196,15 @@ private final class HealthLog: Sendable {
     }
 }
 
-/// The cluster state, shared with the writer's after-group hook.
-private final class Cluster: Sendable {
-    let state: Mutex<ClusterState>
-    /// The sequence each stopped zone had reached when it stopped.
-    let stoppedAt = Mutex<[Int: UInt64]>([:])
+/// A value behind a lock, shareable with closures made before `self` exists.
+private final class Shared<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
 
-    init(_ initial: ClusterState) {
-        state = Mutex(initial)
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        mutex.withLock { body(&$0) }
     }
 }

@@ -6,16 +6,11 @@ import Synchronization
     import Darwin
 #endif
 
-/// The write-ahead log of the data file: numbered entries (opaque payloads; the store puts a
-/// write's ops there) in frames, one frame per group of writes, in segment files.
-///
-/// What makes a write durable is one `pwrite` and one `fdatasync` per group here, not the data
-/// file's random page writes: the data file is flushed only at checkpoints, and after a crash the
-/// entries it lacks are replayed from the log (`LogRecovery`). Segments are trimmed once a
-/// checkpoint holds their entries.
-///
-/// One writer thread reserves and writes, one flusher thread flushes, a checkpoint thread trims;
-/// the state they share is behind one lock, and no system call that waits for the disk runs under it.
+/// The data file's write-ahead log: numbered entries (opaque payloads) in frames, one frame per
+/// group of writes, in segment files. One `pwrite` and one `fdatasync` per group make writes
+/// durable; the data file is flushed only at checkpoints, which trim the log behind them, and after
+/// a crash the entries it lacks are replayed (`LogRecovery`). The writer reserves and writes, the
+/// flusher flushes, the checkpointer trims; no call that waits for the disk holds the lock.
 public final class Log: Sendable {
     public static let defaultSegmentCapacity = 16 << 20
     /// What a segment shrinks to when the disk has no room for a whole one.
@@ -52,8 +47,8 @@ public final class Log: Sendable {
         state = Mutex(State(segments: segments, end: end, written: last, durable: last, spares: spares))
     }
 
-    /// The first sequence of the segment appended to now (the data file records it with its
-    /// position: recovery starts there); 0 before the first segment exists.
+    /// The first sequence of the segment appended to (recorded with the data file's position:
+    /// recovery starts there); 0 before there is one.
     public var currentSegment: UInt64 { state.withLock { $0.segments.last?.first ?? 0 } }
 
     /// The last sequence durable on disk.
@@ -64,20 +59,19 @@ public final class Log: Sendable {
 
     // MARK: writing (the writer thread)
 
-    /// Makes sure a segment to append to exists before the first write (the data file records its
-    /// name at start, so from then on a missing segment is always noticed).
+    /// Makes a segment to append to before the first write.
     func begin(next: UInt64) throws {
         let ready = state.withLock { s in s.end != nil && !s.segments.isEmpty }
         if !ready { try reserve(0, first: next) }
     }
 
-    /// Makes room for a frame of `bytes` whose first entry is `first`: in the current segment, or
-    /// in a new one made now (a full disk fails here, before the caller commits anything).
+    /// Room for a frame of `bytes` whose first entry is `first`, in the current segment or a new
+    /// one (a full disk fails here, before anything is committed).
     func reserve(_ bytes: Int, first: UInt64) throws {
         try state.withLock { s in
             if let current = s.segments.last, let end = s.end {
                 if end == 0 && current.first != first {
-                    // An empty segment made for other sequence numbers (a group that failed): replace it.
+                    // Made for a group that failed: the sequence numbers went to another.
                     s.segments.removeLast()
                     unlink(current.path)
                     s.end = nil
@@ -150,7 +144,7 @@ public final class Log: Sendable {
         }
     }
 
-    /// A new file's name survives a power loss only once its folder is flushed.
+    /// (A new file's name survives a power loss only once its folder is flushed.)
     static func syncFolder(_ path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StorageError.io("open", path, errno) }
@@ -160,8 +154,7 @@ public final class Log: Sendable {
 
     // MARK: trimming (after a checkpoint)
 
-    /// Drops the segments before the one starting at `keep` (the segment a flushed data file names
-    /// as where its replay would begin); their files become spares for new segments.
+    /// Drops the segments before `keep` (the one a flushed data file names); their files become spares.
     public func trim(before keep: UInt64) {
         state.withLock { s in
             while s.segments.count > 1, s.segments[0].first < keep {
@@ -172,8 +165,7 @@ public final class Log: Sendable {
         }
     }
 
-    /// Drops every segment (a clean stop: the flushed data file holds everything); their files
-    /// become spares for the next run.
+    /// Drops every segment (a clean stop: the flushed data file holds everything).
     public func removeAll() {
         state.withLock { s in
             for segment in s.segments { retire(segment, &s) }
@@ -193,14 +185,13 @@ public final class Log: Sendable {
         }
     }
 
-    /// Keeps a spare ready whose blocks are all written: appending over written blocks changes no
-    /// file metadata, so each flush writes only the data (on the development VM a flush after
-    /// appending to a fresh, merely allocated file took 171 µs, to a written one 104 µs). Run off
-    /// the writer (the checkpointer does it); the zeros take a moment to write.
+    /// Called whenever a new segment took the last spare.
     public func onSpareTaken(_ call: @escaping @Sendable () -> Void) {
         state.withLock { $0.spareTaken = call }
     }
 
+    /// Keeps a spare ready whose blocks are all written: appending over written blocks changes no
+    /// file metadata, so a flush writes only the data. Off the writer: the zeros take a moment.
     public func prepareSpare() {
         guard state.withLock({ $0.spares.isEmpty }) else { return }
         let path = directory + "/spare-prepared.log"
