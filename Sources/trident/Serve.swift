@@ -89,12 +89,13 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
 
+        let shutdown = Shutdown(signals: [SIGINT, SIGTERM])
         let loops = EventLoops(threads: CPUs.allowed)
         if nullBackend {
             let server = try await Server.start(host: host, port: port, router: Router(nullBackendRegion: region), on: loops)
             print("Trident null backend listening on http://\(server.localAddress.ipAddress ?? host):\(server.localAddress.port ?? port)")
             fflush(nil)
-            await Shutdown.wait(for: [SIGINT, SIGTERM])
+            await shutdown.wait()
             await server.stop()
             await loops.shutdown()
             return
@@ -134,7 +135,7 @@ struct Serve: AsyncParsableCommand {
         )
         fflush(nil)
 
-        await Shutdown.wait(for: [SIGINT, SIGTERM])
+        await shutdown.wait()
         logger.info("shutting down")
         await server.stop()
         // The writer runs on a loop: it finishes its queued writes before the loops stop.
