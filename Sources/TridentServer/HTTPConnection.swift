@@ -42,6 +42,8 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
         var response: Router.Response
         var version: HTTPVersion
         var keepAlive: Bool
+        /// A HEAD request: the headers of the answer, without its body.
+        var headOnly = false
     }
 
     init(router: Router) {
@@ -107,7 +109,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
             do {
                 event = try decoder.next(&buffer)
             } catch {
-                refuse(error == .headersTooLarge ? .requestHeaderFieldsTooLarge : .badRequest, context: context)
+                refuse(error == .notImplemented ? .notImplemented : .badRequest, context: context)
                 return
             }
             guard let event else { return }
@@ -136,11 +138,11 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func dispatch(_ request: HTTPRequest, context: ChannelHandlerContext) {
         inFlight = true
-        let version = request.version, keepAlive = request.keepAlive
+        let version = request.version, keepAlive = request.keepAlive, headOnly = request.method == .HEAD
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: eventLoop)
         router.route(request, remoteAddress: remoteAddress) { response in
-            let pending = Pending(response: response, version: version, keepAlive: keepAlive)
+            let pending = Pending(response: response, version: version, keepAlive: keepAlive, headOnly: headOnly)
             if eventLoop.inEventLoop {
                 bound.value.0.complete(pending, context: bound.value.1)
             } else {
@@ -181,7 +183,9 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func write(_ pending: Pending, context: ChannelHandlerContext) {
         var out = context.channel.allocator.buffer(capacity: pending.response.body.count + 200)
-        HTTPResponseWriter.write(pending.response, version: pending.version, keepAlive: pending.keepAlive, requestIDs: router.requestIDs, into: &out)
+        HTTPResponseWriter.write(
+            pending.response, version: pending.version, keepAlive: pending.keepAlive, withBody: !pending.headOnly, requestIDs: router.requestIDs,
+            into: &out)
         context.write(wrapOutboundOut(out), promise: nil)
     }
 

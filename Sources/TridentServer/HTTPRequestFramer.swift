@@ -14,6 +14,8 @@ struct HTTPRequest: Sendable, Equatable {
     var uri: String
     var version: HTTPVersion
     var keepAlive: Bool
+    /// The Host field (required in HTTP/1.1).
+    var host: String? = nil
     var target: String?
     /// The raw Content-Type value (the router decides what it means).
     var contentType: [UInt8]?
@@ -27,8 +29,9 @@ struct HTTPRequest: Sendable, Equatable {
 ///
 /// Requests are answered in order by the connection, so pipelined requests decode one after another.
 struct HTTPRequestFramer {
-    /// The largest header section accepted (request line and headers).
-    static let maxHeaderBytes = 64 * 1024
+    /// DynamoDB answers 400 to a request line over 16 KB, and to header fields over 16 KB.
+    static let maxRequestLineBytes = 16 * 1024
+    static let maxHeaderBytes = 16 * 1024
 
     enum Event: Equatable {
         /// A whole request, body included.
@@ -42,10 +45,10 @@ struct HTTPRequestFramer {
     }
 
     enum Failure: Error, Equatable {
-        /// Malformed framing: answer 400 and close.
+        /// Malformed or oversized framing: answer 400 and close.
         case badRequest
-        /// The header section exceeds `maxHeaderBytes`: answer 431 and close.
-        case headersTooLarge
+        /// A transfer coding other than chunked: answer 501 and close (RFC 9112 §6.1).
+        case notImplemented
     }
 
     private enum State {
@@ -171,22 +174,26 @@ struct HTTPRequestFramer {
 
     // MARK: the head
 
-    /// The length of the header section including its blank line, once it is all in `buffer`.
+    /// The length of the header section including its blank line (CR LF CR LF), once it is all in
+    /// `buffer`. A line feed without its carriage return is refused at once (RFC 9112 §2.2 lets a
+    /// server reject it: two parsers splitting lines differently is how requests get smuggled).
     private mutating func headEnd(_ buffer: ByteBuffer) throws(Failure) -> Int? {
-        let found: Int? = buffer.withUnsafeReadableBytes { raw in
+        let limit = Self.maxRequestLineBytes + Self.maxHeaderBytes + 4
+        let found: Int? = try buffer.withUnsafeReadableBytes { (raw) throws(Failure) -> Int? in
             // Resume a little before where the last search stopped: the blank line may straddle it.
             var i = max(0, scanned - 3)
-            let n = min(raw.count, Self.maxHeaderBytes + 1)
+            let n = min(raw.count, limit)
             while i < n, let lf = Self.find(0x0A, in: raw[i..<n]) {
-                // A line ends here; the section ends if the next line is empty (LF or CR LF).
-                if lf + 1 < raw.count && raw[lf + 1] == 0x0A { return lf + 2 }
+                guard lf > 0, raw[lf - 1] == 0x0D else { throw .badRequest }
                 if lf + 2 < raw.count && raw[lf + 1] == 0x0D && raw[lf + 2] == 0x0A { return lf + 3 }
                 i = lf + 1
             }
+            // Without a line end in the first 16 KB the request line is too long.
+            if raw.count > Self.maxRequestLineBytes + 2, Self.find(0x0A, in: raw[0..<(Self.maxRequestLineBytes + 2)]) == nil { throw .badRequest }
             return nil
         }
         if let found { return found }
-        if buffer.readableBytes > Self.maxHeaderBytes { throw .headersTooLarge }
+        if buffer.readableBytes >= limit { throw .badRequest }
         scanned = buffer.readableBytes
         return nil
     }
@@ -207,19 +214,23 @@ struct HTTPRequestFramer {
         var lines = LineReader(bytes)
         var requestLine = lines.next()
         while let line = requestLine, line.isEmpty { requestLine = lines.next() }
-        guard let requestLine else { throw .badRequest }
+        guard let requestLine, requestLine.count <= maxRequestLineBytes else { throw .badRequest }
+        let fieldsStart = requestLine.endIndex
         let (method, uri, version) = try Self.requestLine(requestLine)
         var request = HTTPRequest(method: method, uri: uri, version: version, keepAlive: version.minor >= 1)
         var length: Int?
-        var chunked = false
-        var sawTransferEncoding = false
+        var codings: [Bytes] = []
         var expectsContinue = false
+        var hosts = 0
         while let line = lines.next(), !line.isEmpty {
+            guard line.endIndex - fieldsStart <= maxHeaderBytes else { throw .badRequest }
             guard let colon = find(UInt8(ascii: ":"), in: line), colon > line.startIndex else { throw .badRequest }
             let name = line[line.startIndex..<colon]
-            // No whitespace inside a field name, and no obsolete line folding (RFC 9112 §5).
-            guard !name.contains(where: { $0 == 0x20 || $0 == 0x09 }) else { throw .badRequest }
+            // A field name is a token: no whitespace (so no obsolete line folding either), no controls.
+            guard name.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .badRequest }
             let value = trimmed(line[line.index(after: colon)...])
+            // Controls other than HTAB in a value (NUL, a stray CR, DEL) are refused (RFC 9110 §5.5).
+            guard !value.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else { throw .badRequest }
             switch name.count {
             case 14 where equalsIgnoringCase(name, "content-length"):
                 guard let n = decimal(value) else { throw .badRequest }
@@ -227,10 +238,10 @@ struct HTTPRequestFramer {
                 if let length, length != n { throw .badRequest }
                 length = n
             case 17 where equalsIgnoringCase(name, "transfer-encoding"):
-                sawTransferEncoding = true
-                // Only a final `chunked` frames the body.
-                chunked = false
-                forEachToken(value) { chunked = equalsIgnoringCase($0, "chunked") }
+                forEachToken(value) { codings.append($0) }
+            case 4 where equalsIgnoringCase(name, "host"):
+                hosts += 1
+                request.host = string(value)
             case 12 where equalsIgnoringCase(name, "x-amz-target"):
                 request.target = string(value)
             case 12 where equalsIgnoringCase(name, "content-type"):
@@ -246,12 +257,15 @@ struct HTTPRequestFramer {
                 continue
             }
         }
-        if sawTransferEncoding {
-            // A length cannot be known from a coding other than chunked, nor trusted beside one.
-            guard chunked, length == nil else { throw .badRequest }
-            return Head(request: request, framing: .chunked, expectsContinue: expectsContinue)
-        }
-        return Head(request: request, framing: .length(length ?? 0), expectsContinue: expectsContinue)
+        // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2).
+        if version.minor >= 1 && hosts != 1 { throw .badRequest }
+        if hosts > 1 { throw .badRequest }
+        guard !codings.isEmpty else { return Head(request: request, framing: .length(length ?? 0), expectsContinue: expectsContinue) }
+        // Chunked is the only coding understood, once, and only in HTTP/1.1; a length cannot be
+        // trusted beside it.
+        if codings.contains(where: { !equalsIgnoringCase($0, "chunked") }) { throw .notImplemented }
+        guard codings.count == 1, version.minor >= 1, length == nil else { throw .badRequest }
+        return Head(request: request, framing: .chunked, expectsContinue: expectsContinue)
     }
 
     /// `METHOD SP request-target SP HTTP-version`, each part visible ASCII.
@@ -291,9 +305,10 @@ struct HTTPRequestFramer {
     /// A line at the front of `buffer`: the length of its content (without CR LF) and where the next
     /// line starts; nil until the line is complete.
     private static func line(in buffer: ByteBuffer, limit: Int) throws(Failure) -> (content: Int, next: Int)? {
-        let found: (Int, Int)? = buffer.withUnsafeReadableBytes { raw in
+        let found: (Int, Int)? = try buffer.withUnsafeReadableBytes { (raw) throws(Failure) -> (Int, Int)? in
             guard let lf = raw.prefix(limit + 2).firstIndex(of: 0x0A) else { return nil }
-            return (lf > 0 && raw[lf - 1] == 0x0D ? lf - 1 : lf, lf + 1)
+            guard lf > 0, raw[lf - 1] == 0x0D else { throw .badRequest }
+            return (lf - 1, lf + 1)
         }
         if found == nil && buffer.readableBytes > limit + 1 { throw .badRequest }
         return found
@@ -367,7 +382,7 @@ struct HTTPRequestFramer {
 /// Bytes of a header section, borrowed from the connection's buffer while it is parsed.
 typealias Bytes = Slice<UnsafeRawBufferPointer>
 
-/// Splits a header section into lines ending in LF or CR LF.
+/// Splits a header section into lines (each ends in CR LF: `headEnd` has checked).
 private struct LineReader {
     private var rest: Bytes
 

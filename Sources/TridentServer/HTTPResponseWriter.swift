@@ -5,8 +5,10 @@ import NIOHTTP1
 /// headers (`x-amzn-RequestId`, `x-amz-crc32` of the body), Content-Length, body — with no header
 /// dictionary or per-header strings in between: it runs for every request.
 enum HTTPResponseWriter {
+    /// `withBody` false: the answer to a HEAD request, its headers (Content-Length included) alone.
     static func write(
-        _ response: Router.Response, version: HTTPVersion, keepAlive: Bool, requestIDs: RequestIDGenerator, into buffer: inout ByteBuffer
+        _ response: Router.Response, version: HTTPVersion, keepAlive: Bool, withBody: Bool = true, requestIDs: RequestIDGenerator,
+        into buffer: inout ByteBuffer
     ) {
         statusLine(response.status, version: version, into: &buffer)
         if let contentType = response.contentType {
@@ -26,7 +28,7 @@ enum HTTPResponseWriter {
             buffer.writeStaticString("\r\nConnection: keep-alive")
         }
         buffer.writeStaticString("\r\n\r\n")
-        buffer.writeBytes(response.body)
+        if withBody { buffer.writeBytes(response.body) }
     }
 
     static func writeContinue(into buffer: inout ByteBuffer) {

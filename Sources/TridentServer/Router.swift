@@ -22,12 +22,13 @@ public final class Router: Sendable {
     let backend: any APIBackend
     let admin: AdminAPI?
     let requestIDs = RequestIDGenerator()
-    private let healthLine: [UInt8]
+    /// The health line's host when the request names none (HTTP/1.0).
+    private let defaultHost: String
 
     public init(engine: Engine, admin: AdminAPI) {
         self.backend = engine
         self.admin = admin
-        healthLine = Array("healthy: dynamodb.\(engine.configuration.region).amazonaws.com ".utf8)
+        defaultHost = "dynamodb.\(engine.configuration.region).amazonaws.com"
     }
 
     /// The benchmark ceiling (`trident serve --null-backend`): the same HTTP stack and protocol gate,
@@ -35,7 +36,13 @@ public final class Router: Sendable {
     public init(nullBackendRegion region: String) {
         self.backend = FixedResponder()
         self.admin = nil
-        healthLine = Array("healthy: dynamodb.\(region).amazonaws.com ".utf8)
+        defaultHost = "dynamodb.\(region).amazonaws.com"
+    }
+
+    /// Only `/` serves the API and the health check (a query string aside); any other path is not
+    /// DynamoDB's and runs nothing.
+    static func isRoot(_ uri: String) -> Bool {
+        uri == "/" || uri.utf8.starts(with: "/?".utf8)
     }
 
     func route(_ request: HTTPRequest, remoteAddress: SocketAddress?, respond: @escaping @Sendable (Response) -> Void) {
@@ -45,12 +52,17 @@ public final class Router: Sendable {
             }
             return
         }
-        if request.method == .GET {
+        guard Self.isRoot(request.uri) else {
+            respond(Response(status: .notFound, contentType: Self.json10, body: Self.notTheAPI))
+            return
+        }
+        if request.method == .GET || request.method == .HEAD {
             if let problem = backend.storageProblem {
                 // Reads still work, but a load balancer or a wait script should know writes do not.
                 respond(Response(status: .serviceUnavailable, contentType: "text/plain", body: Array("unhealthy: \(problem)\n".utf8)))
             } else {
-                respond(Response(status: .ok, contentType: "text/plain", body: healthLine))
+                // DynamoDB-compatible servers name the host the client asked for.
+                respond(Response(status: .ok, contentType: "text/plain", body: Array("healthy: \(request.host ?? defaultHost) ".utf8)))
             }
             return
         }

@@ -69,7 +69,14 @@ struct HTTPTests {
         try await withServer { port in
             let health = try rawRequest(port: port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(health.hasPrefix("HTTP/1.1 200 OK"))
-            #expect(health.hasSuffix("healthy: dynamodb.us-east-1.amazonaws.com "))
+            // The health line names the host the client asked for (HTTP/1.0 may name none).
+            #expect(health.hasSuffix("healthy: x "))
+            let head = try rawRequest(port: port, "HEAD / HTTP/1.1\r\nHost: localhost:8000\r\n\r\n", closeAfterHead: true)
+            #expect(head.hasPrefix("HTTP/1.1 200 OK") && head.contains("Content-Length: 24\r\n") && head.hasSuffix("\r\n\r\n"))
+            let old = try rawRequest(port: port, "GET / HTTP/1.0\r\n\r\n")
+            #expect(old.hasSuffix("healthy: dynamodb.us-east-1.amazonaws.com "))
+            let elsewhere = try rawRequest(port: port, "GET /anything HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(elsewhere.hasPrefix("HTTP/1.1 404"))
             let unknown = try rawRequest(port: port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nX-Amz-Target: Nope\r\n\r\n{}")
             #expect(unknown.hasPrefix("HTTP/1.1 400 Bad Request"))
             #expect(unknown.lowercased().contains("x-amz-crc32: 1368724161"))
@@ -105,7 +112,7 @@ struct HTTPTests {
     @Test func pipelinedRequestsRunInOrder() async throws {
         try await withServer { port in
             func request(_ operation: String, _ body: String) -> String {
-                "POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.\(operation)\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.\(operation)\r\nContent-Type: application/x-amz-json-1.0\r\n"
                     + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
             }
             let create = request(

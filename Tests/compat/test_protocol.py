@@ -24,10 +24,12 @@ def check_headers(resp):
     assert int(resp.headers["x-amz-crc32"]) == zlib.crc32(resp.content)
 
 
-def test_health_line(endpoint):
+def test_health_line_names_the_host_asked_for(endpoint):
     resp = requests.get(endpoint + "/")
     assert resp.status_code == 200
-    assert resp.text == "healthy: dynamodb.us-east-1.amazonaws.com "
+    assert resp.text == "healthy: " + urlparse(endpoint).netloc + " "
+    assert requests.get(endpoint + "/", headers={"Host": "dynamodb.us-east-1.amazonaws.com"}).text == \
+        "healthy: dynamodb.us-east-1.amazonaws.com "
 
 
 def test_success_has_request_id_crc_and_content_type(endpoint):
