@@ -41,11 +41,19 @@ public struct RequestFields: Sendable {
         }
     }
 
-    /// An integer member (`Limit`, capacity units). Keeps the text for constraint messages; values past
-    /// Int's range saturate (they fail every constraint anyway).
+    /// An integer member (`Limit`, `Segment`, capacity units). An `Integer` past Java's int range is
+    /// a constraint violation (a `Limit` of 1e999999999 is not "no limit"); `Long` values past Int's
+    /// range saturate (they fail every constraint anyway).
     public func integer(_ key: String, javaType: String = "Integer") throws(DynamoError) -> Int? {
         guard let v = value(key) else { return nil }
-        return try Self.integer(v, javaType: javaType)
+        let n = try Self.integer(v, javaType: javaType)
+        if javaType == "Integer", !(Int(Int32.min)...Int(Int32.max)).contains(n), case let .number(text) = v {
+            let path = key.prefix(1).lowercased() + key.dropFirst()
+            throw DynamoError.constraints([
+                n < 0 ? Constraint.minValue(text, path, Int(Int32.min)) : Constraint.maxValue(text, path, Int(Int32.max))
+            ])
+        }
+        return n
     }
 
     public static func integer(_ v: JSONValue, javaType: String = "Integer") throws(DynamoError) -> Int {

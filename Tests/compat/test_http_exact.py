@@ -92,3 +92,19 @@ def test_only_the_root_runs_an_operation(endpoint, path):
 def test_the_root_with_a_query_string_is_still_the_api(endpoint):
     out = exchange(endpoint, api(b"Connection: close\r\n", path=b"/?x=1"))
     assert status(out) == 400 and b"ResourceNotFoundException" in out
+
+
+@pytest.mark.parametrize("operation, member, value", [
+    ("Scan", "Limit", "1e999999999"), ("Scan", "Limit", "2147483648"), ("Query", "Limit", "1e20"),
+    ("Scan", "Segment", "1e999999999"), ("Scan", "TotalSegments", "-1e999999999"), ("ListTables", "Limit", "9999999999"),
+])
+def test_numbers_past_an_integer_are_validation_errors(endpoint, operation, member, value):
+    # Not "no limit": DynamoDB's Integer members hold 32 bits, and a larger value is refused.
+    import requests
+    body = '{"TableName": "t", "%s": %s}' % (member, value) if operation != "ListTables" else '{"%s": %s}' % (member, value)
+    resp = requests.post(endpoint + "/", data=body, headers={"X-Amz-Target": "DynamoDB_20120810." + operation,
+                                                             "Content-Type": "application/x-amz-json-1.0"})
+    assert resp.status_code == 400
+    assert resp.json()["__type"].endswith("#ValidationException"), resp.text
+    path = member[0].lower() + member[1:]
+    assert f"Value '{value}' at '{path}' failed to satisfy constraint" in resp.json()["message"]
