@@ -10,15 +10,29 @@ import NIOHTTP1
 /// SwiftNIO's HTTP codec is not used: it turns every request into a header dictionary, three
 /// wrapped parts and a pipelining handler, which together cost about as much as the whole
 /// DynamoDB work of a GetItem on this kind of machine.
+///
+/// A client costs bounded time and memory (`ConnectionLimits`): an idle keep-alive connection is
+/// closed, a head that does not arrive in time or a body slower than the minimum rate gets 408,
+/// and a body the shared budget cannot hold gets 503. A check once a second sees to the clocks;
+/// nothing is timed while the server itself works on a request.
 final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let router: Router
+    private let shared: SharedLimits
     private var decoder = HTTPRequestFramer(maxBodyBytes: Router.maxBodyBytes)
     private var input: ByteBuffer?
     private var remoteAddress: SocketAddress?
+    private var timer: RepeatedTask?
+    /// When the connection last became idle, or when the head being read began.
+    private var since = NIODeadline.now()
+    /// The body being read: bytes received so far, and at the start of the rate window.
+    private var received = 0
+    private var window = (start: NIODeadline.now(), received: 0)
+    /// Body bytes this connection holds of the shared budget.
+    private var reserved = 0
 
     /// A request is being answered: nothing more is routed until it is.
     private var inFlight = false
@@ -46,24 +60,70 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
         var headOnly = false
     }
 
-    init(router: Router) {
+    init(router: Router, shared: SharedLimits) {
         self.router = router
+        self.shared = shared
     }
 
     func channelActive(context: ChannelHandlerContext) {
         remoteAddress = context.channel.remoteAddress
+        since = .now()
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            bound.value.0.checkClocks(context: bound.value.1)
+        }
         context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        shared.releaseBody(reserved)
+        reserved = 0
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var chunk = unwrapInboundIn(data)
+        received += chunk.readableBytes
         if input == nil || input!.readableBytes == 0 {
+            if !inFlight && !decoder.readingBody { since = .now() }
             input = chunk
         } else {
             input!.writeBuffer(&chunk)
         }
         inRead = true
         decode(context: context)
+    }
+
+    // MARK: limits
+
+    /// Once a second: closes what has been idle too long, answers 408 to a head or body too slow.
+    private func checkClocks(context: ChannelHandlerContext) {
+        guard !inFlight, mode == .open else { return }
+        let now = NIODeadline.now()
+        let limits = shared.limits
+        if decoder.readingBody {
+            let elapsed = Double((now - window.start).nanoseconds) / 1e9
+            guard elapsed >= limits.headerTimeout else { return }
+            if Double(received - window.received) < Double(limits.minBodyRate) * elapsed { return refuse(.requestTimeout, context: context) }
+            window = (now, received)
+        } else if (input?.readableBytes ?? 0) > 0 {
+            if Double((now - since).nanoseconds) / 1e9 > limits.headerTimeout { refuse(.requestTimeout, context: context) }
+        } else if Double((now - since).nanoseconds) / 1e9 > limits.idleTimeout {
+            mode = .closing
+            context.close(promise: nil)
+        }
+    }
+
+    /// Holds the current body's bytes against the shared budget; false when the budget cannot.
+    private func reserveBody() -> Bool {
+        let needed = decoder.bodyBytesExpected
+        guard needed > reserved else { return true }
+        guard shared.reserveBody(needed - reserved) else { return false }
+        if reserved == 0 { window = (.now(), received) }
+        reserved = needed
+        return true
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -112,6 +172,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
                 refuse(error == .notImplemented ? .notImplemented : .badRequest, context: context)
                 return
             }
+            guard reserveBody() else { return refuse(.serviceUnavailable, context: context) }
             guard let event else { return }
             switch event {
             case let .request(request):
@@ -164,6 +225,9 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
     private func complete(_ pending: Pending, context: ChannelHandlerContext) {
         write(pending, context: context)
         inFlight = false
+        shared.releaseBody(reserved)
+        reserved = 0
+        since = .now()
         if inRead {
             needsFlush = true
         } else {

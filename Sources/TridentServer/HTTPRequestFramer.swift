@@ -68,6 +68,25 @@ struct HTTPRequestFramer {
     private var discarding = false
     /// After `.bodyTooLarge`: whether the rest of the body is still to come (and be dropped).
     var discardsBody: Bool { discarding }
+
+    /// Whether a body is arriving (its head is read): the phase a minimum rate applies to.
+    var readingBody: Bool {
+        switch state {
+        case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers: true
+        case .head, .done: false
+        }
+    }
+
+    /// The body bytes the request being read holds or has declared it will send (what the
+    /// connection counts against the shared budget); 0 when none are kept.
+    var bodyBytesExpected: Int {
+        guard !discarding else { return 0 }
+        switch state {
+        case let .fixedBody(remaining): return body.count + remaining
+        case .chunkSize, .chunkData, .chunkDataEnd, .trailers: return body.count
+        case .head, .done: return 0
+        }
+    }
     /// How far the current header section has been searched for its end, so a head arriving in
     /// small pieces is scanned once.
     private var scanned = 0

@@ -12,10 +12,12 @@ public final class Server: Sendable {
     /// The address actually bound (port 0 picks a free port).
     public let localAddress: SocketAddress
 
-    public static func start(host: String, port: Int, router: Router, threads: Int = System.coreCount) async throws -> Server {
+    public static func start(
+        host: String, port: Int, router: Router, limits: ConnectionLimits = ConnectionLimits(), threads: Int = System.coreCount
+    ) async throws -> Server {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         do {
-            return try await start(host: host, port: port, router: router, on: group, owned: true)
+            return try await start(host: host, port: port, router: router, limits: limits, on: group, owned: true)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -24,20 +26,29 @@ public final class Server: Sendable {
 
     /// Serves on event loops the caller made (and shuts down after `stop`): the engine's writer
     /// runs on one of them.
-    public static func start(host: String, port: Int, router: Router, on loops: EventLoops) async throws -> Server {
-        try await start(host: host, port: port, router: router, on: loops.group, owned: false)
+    public static func start(host: String, port: Int, router: Router, limits: ConnectionLimits, on loops: EventLoops) async throws -> Server {
+        try await start(host: host, port: port, router: router, limits: limits, on: loops.group, owned: false)
     }
 
-    private static func start(host: String, port: Int, router: Router, on group: MultiThreadedEventLoopGroup, owned: Bool) async throws -> Server {
+    private static func start(
+        host: String, port: Int, router: Router, limits: ConnectionLimits, on group: MultiThreadedEventLoopGroup, owned: Bool
+    ) async throws -> Server {
+        let shared = SharedLimits(limits)
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AcceptPause()) }
+                }
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.maxMessagesPerRead, value: 16)
                 .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(HTTPConnection(router: router))
+                    // At the limit a connection is accepted and closed: cheap, and the client learns at once.
+                    guard shared.openConnection() else { return channel.close() }
+                    channel.closeFuture.whenComplete { _ in shared.closeConnection() }
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(HTTPConnection(router: router, shared: shared))
                     }
                 }
                 .bind(to: try Self.address(host: host, port: port))

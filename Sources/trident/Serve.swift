@@ -62,6 +62,21 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Start even when the log shows that acknowledged writes were lost (after the refusal that says which).")
     var acceptLogLoss = false
 
+    @Option(help: "Seconds a keep-alive connection may sit idle before it is closed.")
+    var idleTimeout: Double = 60
+
+    @Option(help: "Seconds a request's head may take to arrive (then 408 and close).")
+    var headerTimeout: Double = 10
+
+    @Option(help: "Bytes per second a request body must at least arrive at, measured over each header timeout (then 408 and close).")
+    var minBodyRate = 1024
+
+    @Option(help: "Connections open at once; past it new ones are accepted and closed. Default: from the open-file limit (raised to its hard limit).")
+    var maxConnections: Int?
+
+    @Option(help: "Megabytes of request bodies held at once while they arrive; a body past it is answered 503.")
+    var bodyMemoryMb = 64
+
     @Flag(help: "Benchmark ceiling: the same HTTP stack answering every API request with a fixed ~1 KB body (no parsing, no storage).")
     var nullBackend = false
 
@@ -76,6 +91,12 @@ struct Serve: AsyncParsableCommand {
         if replicationLagMs < 0 { throw ValidationError("--replication-lag-ms must be zero or more") }
         if !(ttlGraceSeconds >= 0) { throw ValidationError("--ttl-grace-seconds must be zero or more") }
         if !(checkpointInterval > 0) { throw ValidationError("--checkpoint-interval must be a positive number of seconds") }
+        if !(idleTimeout > 0) || !(headerTimeout > 0) {
+            throw ValidationError("--idle-timeout and --header-timeout must be positive numbers of seconds")
+        }
+        if minBodyRate < 0 { throw ValidationError("--min-body-rate must be zero or more") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        if bodyMemoryMb < 16 { throw ValidationError("--body-memory-mb must be at least 16 (one request may be 16 MB)") }
     }
 
     func run() async throws {
@@ -90,9 +111,16 @@ struct Serve: AsyncParsableCommand {
         }
 
         let shutdown = Shutdown(signals: [SIGINT, SIGTERM])
+        var limits = ConnectionLimits()
+        limits.idleTimeout = idleTimeout
+        limits.headerTimeout = headerTimeout
+        limits.minBodyRate = minBodyRate
+        limits.bodyMemoryBytes = bodyMemoryMb << 20
+        limits.maxConnections = maxConnections ?? ConnectionLimits.connections(forOpenFiles: ConnectionLimits.raiseOpenFileLimit())
+        if maxConnections != nil { _ = ConnectionLimits.raiseOpenFileLimit() }
         let loops = EventLoops(threads: CPUs.allowed)
         if nullBackend {
-            let server = try await Server.start(host: host, port: port, router: Router(nullBackendRegion: region), on: loops)
+            let server = try await Server.start(host: host, port: port, router: Router(nullBackendRegion: region), limits: limits, on: loops)
             print("Trident null backend listening on http://\(server.localAddress.ipAddress ?? host):\(server.localAddress.port ?? port)")
             fflush(nil)
             await shutdown.wait()
@@ -125,7 +153,7 @@ struct Serve: AsyncParsableCommand {
             logger.info("seed \(file): created \(summary.created), left alone \(summary.skipped)")
         }
         let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost))
-        let server = try await Server.start(host: host, port: port, router: router, on: loops)
+        let server = try await Server.start(host: host, port: port, router: router, limits: limits, on: loops)
 
         let address = server.localAddress
         let shownHost = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? host
