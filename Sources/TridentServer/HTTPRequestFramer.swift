@@ -230,6 +230,9 @@ struct HTTPRequestFramer {
 
     /// Parses a complete header section (request line, fields, blank line).
     static func parseHead(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> Head {
+        // Controls other than HTAB and the CR LF ending each line (NUL, a stray CR, DEL) are refused
+        // anywhere in the head (RFC 9110 §5.5): checked in one pass before any line is looked at.
+        guard onlyLineEndsAndTabs(bytes) else { throw .badRequest }
         var lines = LineReader(bytes)
         var requestLine = lines.next()
         while let line = requestLine, line.isEmpty { requestLine = lines.next() }
@@ -245,11 +248,9 @@ struct HTTPRequestFramer {
             guard line.endIndex - fieldsStart <= maxHeaderBytes else { throw .badRequest }
             guard let colon = find(UInt8(ascii: ":"), in: line), colon > line.startIndex else { throw .badRequest }
             let name = line[line.startIndex..<colon]
-            // A field name is a token: no whitespace (so no obsolete line folding either), no controls.
-            guard name.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .badRequest }
+            // A field name is a token: no whitespace (so no obsolete line folding either).
+            guard !name.contains(where: { $0 == 0x20 || $0 == 0x09 }) else { throw .badRequest }
             let value = trimmed(line[line.index(after: colon)...])
-            // Controls other than HTAB in a value (NUL, a stray CR, DEL) are refused (RFC 9110 §5.5).
-            guard !value.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else { throw .badRequest }
             switch name.count {
             case 14 where equalsIgnoringCase(name, "content-length"):
                 guard let n = decimal(value) else { throw .badRequest }
@@ -285,6 +286,32 @@ struct HTTPRequestFramer {
         if codings.contains(where: { !equalsIgnoringCase($0, "chunked") }) { throw .notImplemented }
         guard codings.count == 1, version.minor >= 1, length == nil else { throw .badRequest }
         return Head(request: request, framing: .chunked, expectsContinue: expectsContinue)
+    }
+
+    /// Whether every control byte is HTAB or part of a CR LF, sixteen bytes at a time: a head is
+    /// mostly printable text, so the scan stops only at line ends.
+    static func onlyLineEndsAndTabs(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        var i = 0
+        let space = SIMD16<UInt8>(repeating: 0x20), delete = SIMD16<UInt8>(repeating: 0x7F)
+        while i < n {
+            if i + 16 <= n {
+                let v = bytes.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+                if !any((v .< space) .| (v .== delete)) {
+                    i += 16
+                    continue
+                }
+            }
+            switch bytes[i] {
+            case 0x09: break
+            case 0x0D: if i + 1 >= n || bytes[i + 1] != 0x0A { return false }
+            case 0x0A: if i == 0 || bytes[i - 1] != 0x0D { return false }
+            case let b where b < 0x20 || b == 0x7F: return false
+            default: break
+            }
+            i += 1
+        }
+        return true
     }
 
     /// `METHOD SP request-target SP HTTP-version`, each part visible ASCII.
