@@ -19,6 +19,29 @@ extension DynamoError {
         DynamoError(status: 500, type: dynamoNamespace + "InternalServerError", message: message)
     }
 
+    // MARK: signatures (`--auth sigv4`)
+
+    public static let missingAuthenticationToken = DynamoError(
+        type: serviceNamespace + "MissingAuthenticationTokenException", message: "Request is missing Authentication Token")
+
+    public static let unrecognizedClient = DynamoError(
+        type: serviceNamespace + "UnrecognizedClientException", message: "The security token included in the request is invalid.")
+
+    public static let signatureMismatch =
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+
+    public static func invalidSignature(_ message: String) -> DynamoError {
+        DynamoError(type: serviceNamespace + "InvalidSignatureException", message: message)
+    }
+
+    public static func incompleteSignature(_ authorization: String) -> DynamoError {
+        DynamoError(
+            type: serviceNamespace + "IncompleteSignatureException",
+            message:
+                "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters and an X-Amz-Date header. Authorization=\(authorization)"
+        )
+    }
+
     // MARK: validation
 
     public static func validation(_ message: String) -> DynamoError {

@@ -22,7 +22,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
 
     private let router: Router
     private let shared: SharedLimits
-    private var decoder = HTTPRequestFramer(maxBodyBytes: Router.maxBodyBytes)
+    private var decoder: HTTPRequestFramer
     private var input: ByteBuffer?
     private var remoteAddress: SocketAddress?
     private var timer: RepeatedTask?
@@ -63,6 +63,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
     init(router: Router, shared: SharedLimits) {
         self.router = router
         self.shared = shared
+        decoder = HTTPRequestFramer(maxBodyBytes: Router.maxBodyBytes, keepsHead: router.signatures != nil)
     }
 
     func channelActive(context: ChannelHandlerContext) {

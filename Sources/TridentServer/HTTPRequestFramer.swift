@@ -20,6 +20,8 @@ struct HTTPRequest: Sendable, Equatable {
     /// The raw Content-Type value (the router decides what it means).
     var contentType: [UInt8]?
     var body: [UInt8] = []
+    /// The whole head, kept only when signatures are checked (they sign fields nothing else reads).
+    var head: [UInt8]? = nil
 }
 
 /// An incremental HTTP/1.1 request framer over the bytes of one connection, as a small state
@@ -91,9 +93,12 @@ struct HTTPRequestFramer {
     /// small pieces is scanned once.
     private var scanned = 0
     let maxBodyBytes: Int
+    /// Keep each request's raw head (`HTTPRequest.head`).
+    let keepsHead: Bool
 
-    init(maxBodyBytes: Int) {
+    init(maxBodyBytes: Int, keepsHead: Bool = false) {
         self.maxBodyBytes = maxBodyBytes
+        self.keepsHead = keepsHead
     }
 
     /// The next event from the bytes in `buffer` (consuming what it used), or nil when it needs more.
@@ -104,9 +109,10 @@ struct HTTPRequestFramer {
                 return nil
             case .head:
                 guard let end = try headEnd(buffer) else { return nil }
-                let head = try buffer.withUnsafeReadableBytes { (raw) throws(Failure) in
+                var head = try buffer.withUnsafeReadableBytes { (raw) throws(Failure) in
                     try Self.parseHead(UnsafeRawBufferPointer(rebasing: raw[..<end]))
                 }
+                if keepsHead { head.request.head = buffer.getBytes(at: buffer.readerIndex, length: end) }
                 buffer.moveReaderIndex(forwardBy: end)
                 scanned = 0
                 let framing = head.framing

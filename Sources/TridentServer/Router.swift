@@ -3,6 +3,12 @@ import NIOCore
 import NIOHTTP1
 import TridentEngine
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Routes one HTTP request: health check, admin API, or the DynamoDB protocol gate and the engine.
 /// The gate follows DynamoDB's order of checks: size, method and content type, target, body.
 public final class Router: Sendable {
@@ -24,11 +30,15 @@ public final class Router: Sendable {
     let requestIDs = RequestIDGenerator()
     /// The health line's host when the request names none (HTTP/1.0).
     private let defaultHost: String
+    /// With `--auth sigv4`: every API and admin request must be signed by one of these keys.
+    let signatures: SigV4?
 
-    public init(engine: Engine, admin: AdminAPI) {
+    /// `credentials`: access key id → secret (nil: signatures are not checked).
+    public init(engine: Engine, admin: AdminAPI, credentials: [String: String]? = nil) {
         self.backend = engine
         self.admin = admin
         defaultHost = "dynamodb.\(engine.configuration.region).amazonaws.com"
+        signatures = credentials.map { SigV4(secrets: $0) }
     }
 
     /// The benchmark ceiling (`trident serve --null-backend`): the same HTTP stack and protocol gate,
@@ -37,6 +47,7 @@ public final class Router: Sendable {
         self.backend = FixedResponder()
         self.admin = nil
         defaultHost = "dynamodb.\(region).amazonaws.com"
+        signatures = nil
     }
 
     /// Only `/` serves the API and the health check (a query string aside); any other path is not
@@ -46,6 +57,10 @@ public final class Router: Sendable {
     }
 
     func route(_ request: HTTPRequest, remoteAddress: SocketAddress?, respond: @escaping @Sendable (Response) -> Void) {
+        let isHealthCheck = (request.method == .GET || request.method == .HEAD) && Self.isRoot(request.uri)
+        if let signatures, !isHealthCheck, let problem = signatures.check(request, now: Self.epochSeconds()) {
+            return respond(Response(status: HTTPResponseStatus(statusCode: problem.status), contentType: Self.json10, body: Self.render(problem)))
+        }
         if request.uri.utf8.starts(with: AdminAPI.pathPrefix.utf8), let admin {
             admin.handle(method: request.method, path: request.uri, body: request.body, remoteAddress: remoteAddress) { answer in
                 respond(Response(status: answer.status, contentType: "application/json", body: answer.body))
@@ -81,6 +96,13 @@ public final class Router: Sendable {
     }
 
     private static let notTheAPI = Array("<UnknownOperationException/>\n".utf8)
+
+    /// The system's time (signatures are checked against real time, whatever the controlled clock says).
+    static func epochSeconds() -> Int64 {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        return Int64(t.tv_sec)
+    }
 
     /// DynamoDB's JSON content types (parameters after `;` ignored, case and spaces too); anything else
     /// is not the API. Byte-level: it runs on every request.

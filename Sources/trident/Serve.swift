@@ -32,6 +32,19 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Let the admin API (/_trident/) answer requests from other hosts too.")
     var adminFromAnyHost = false
 
+    @Option(help: "Request authentication: none (any credentials work, as with DynamoDB Local) or sigv4 (AWS Signature Version 4 with known keys).")
+    var auth: Auth = .none
+
+    @Option(
+        help: "An AWS shared credentials file whose profiles' keys --auth sigv4 accepts (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are accepted too)."
+    )
+    var credentials: String?
+
+    enum Auth: String, ExpressibleByArgument {
+        case none
+        case sigv4
+    }
+
     @Option(help: "Clock: system (real time) or controlled (starts at the real time, moves only through POST /_trident/clock).")
     var clock: Clock.Mode = .system
 
@@ -152,7 +165,19 @@ struct Serve: AsyncParsableCommand {
             let summary = try await Seed.load(path: file, into: engine)
             logger.info("seed \(file): created \(summary.created), left alone \(summary.skipped)")
         }
-        let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost))
+        let keys: [String: String]?
+        do {
+            keys = auth == .sigv4 ? try Credentials.load(file: credentials, environment: ProcessInfo.processInfo.environment) : nil
+        } catch {
+            logger.critical("\(error)")
+            engine.shutdown()
+            await loops.shutdown()
+            throw ExitCode(2)
+        }
+        if auth == .none && !["127.0.0.1", "::1", "localhost"].contains(host) {
+            logger.warning("listening on \(host) without --auth sigv4: anyone who can reach the port can read, write and delete every table")
+        }
+        let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost), credentials: keys)
         let server = try await Server.start(host: host, port: port, router: router, limits: limits, on: loops)
 
         let address = server.localAddress
