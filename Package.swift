@@ -59,6 +59,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `make fuzz` builds it with libFuzzer; otherwise it replays the saved inputs (`make test`).
+        .executableTarget(
+            name: "trident-fuzz",
+            dependencies: [
+                "TridentServer", "DynamoModel", "DynamoExpressions",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "trident-bench",
             dependencies: [
