@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         // SigV4's SHA-256 and HMAC (--auth sigv4): audited primitives rather than hand-written ones.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
+        // Optional TLS (--tls-cert/--tls-key) for SDK set-ups that insist on an https endpoint.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +47,7 @@ let package = Package(
             dependencies: [
                 "TridentEngine", "DynamoModel", "CCRC32",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

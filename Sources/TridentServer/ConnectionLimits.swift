@@ -22,6 +22,8 @@ public struct ConnectionLimits: Sendable {
     /// Bytes of request bodies held at once while they arrive; a body that would pass it is
     /// answered 503 (`--body-memory-mb`).
     public var bodyMemoryBytes: Int = 64 << 20
+    /// PEM files of a certificate chain and its private key: serve https (`--tls-cert`, `--tls-key`).
+    public var tls: (certificate: String, key: String)?
 
     public init() {}
 

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import TridentEngine
 
 /// The listening HTTP/1.1 server: SwiftNIO sockets and event loops, one `HTTPConnection` per client.
@@ -34,6 +35,12 @@ public final class Server: Sendable {
         host: String, port: Int, router: Router, limits: ConnectionLimits, on group: MultiThreadedEventLoopGroup, owned: Bool
     ) async throws -> Server {
         let shared = SharedLimits(limits)
+        let tls = try limits.tls.map {
+            try NIOSSLContext(
+                configuration: .makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile($0.certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: $0.key, format: .pem))))
+        }
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 1024)
@@ -48,6 +55,7 @@ public final class Server: Sendable {
                     guard shared.openConnection() else { return channel.close() }
                     channel.closeFuture.whenComplete { _ in shared.closeConnection() }
                     return channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                         try channel.pipeline.syncOperations.addHandler(HTTPConnection(router: router, shared: shared))
                     }
                 }

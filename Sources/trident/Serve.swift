@@ -90,6 +90,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Megabytes of request bodies held at once while they arrive; a body past it is answered 503.")
     var bodyMemoryMb = 64
 
+    @Option(help: "A PEM certificate chain: serve https (with --tls-key).")
+    var tlsCert: String?
+
+    @Option(help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     @Flag(help: "Benchmark ceiling: the same HTTP stack answering every API request with a fixed ~1 KB body (no parsing, no storage).")
     var nullBackend = false
 
@@ -109,6 +115,7 @@ struct Serve: AsyncParsableCommand {
         }
         if minBodyRate < 0 { throw ValidationError("--min-body-rate must be zero or more") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
         if bodyMemoryMb < 16 { throw ValidationError("--body-memory-mb must be at least 16 (one request may be 16 MB)") }
     }
 
@@ -129,12 +136,14 @@ struct Serve: AsyncParsableCommand {
         limits.headerTimeout = headerTimeout
         limits.minBodyRate = minBodyRate
         limits.bodyMemoryBytes = bodyMemoryMb << 20
+        if let tlsCert, let tlsKey { limits.tls = (tlsCert, tlsKey) }
+        let scheme = tlsCert == nil ? "http" : "https"
         limits.maxConnections = maxConnections ?? ConnectionLimits.connections(forOpenFiles: ConnectionLimits.raiseOpenFileLimit())
         if maxConnections != nil { _ = ConnectionLimits.raiseOpenFileLimit() }
         let loops = EventLoops(threads: CPUs.allowed)
         if nullBackend {
             let server = try await Server.start(host: host, port: port, router: Router(nullBackendRegion: region), limits: limits, on: loops)
-            print("Trident null backend listening on http://\(server.localAddress.ipAddress ?? host):\(server.localAddress.port ?? port)")
+            print("Trident null backend listening on \(scheme)://\(server.localAddress.ipAddress ?? host):\(server.localAddress.port ?? port)")
             fflush(nil)
             await shutdown.wait()
             await server.stop()
@@ -175,7 +184,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if auth == .none && !["127.0.0.1", "::1", "localhost"].contains(host) {
-            logger.warning("listening on \(host) without --auth sigv4: anyone who can reach the port can read, write and delete every table")
+            logger.warning("serving \(host) without --auth sigv4: anyone who can reach the port can read, write and delete every table")
         }
         let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost), credentials: keys)
         let server = try await Server.start(host: host, port: port, router: router, limits: limits, on: loops)
@@ -184,7 +193,7 @@ struct Serve: AsyncParsableCommand {
         let shownHost = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? host
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
         print(
-            "Trident listening on http://\(shownHost):\(address.port ?? port) — data in \(inMemory ? "memory (an unlinked temporary file)" : directory) — ready in \(elapsed) ms"
+            "Trident listening on \(scheme)://\(shownHost):\(address.port ?? port) — data in \(inMemory ? "memory (an unlinked temporary file)" : directory) — ready in \(elapsed) ms"
         )
         fflush(nil)
 
