@@ -58,9 +58,9 @@ fuzz: deps
 		ASAN_OPTIONS=detect_leaks=0 TRIDENT_FUZZ_TARGET=$$target .build-fuzz/debug/trident-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1536 -detect_leaks=0 \
 			-max_len=65536 -print_final_stats=1 -artifact_prefix=Tests/fuzz/crashes/$$target- .build-fuzz/corpus/$$target Tests/fuzz/$$target || exit 1; done
 
-## sanitize: the unit tests under AddressSanitizer, then ThreadSanitizer
+## sanitize: the unit tests under AddressSanitizer (leak checks off, as for make fuzz), then ThreadSanitizer
 sanitize: deps
-	$(SWIFT) test --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --sanitize=address --scratch-path .build-asan
 	$(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 MOTO_VERSION := 5.2.1

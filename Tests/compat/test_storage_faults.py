@@ -48,6 +48,7 @@ def test_a_second_server_on_the_same_folder_is_refused(spawn, binary):
 
 def test_in_memory_leaves_nothing_behind_after_kill_9(binary):
     tmp = tempfile.mkdtemp(prefix="trident-tmpdir-")
+    proc = None
     try:
         env = dict(os.environ, TMPDIR=tmp)
         proc = subprocess.Popen([os.path.abspath(binary), "serve", "--port", "0", "--in-memory"], stdout=subprocess.PIPE,
@@ -68,11 +69,15 @@ def test_in_memory_leaves_nothing_behind_after_kill_9(binary):
         proc.wait()
         assert os.listdir(tmp) == []
     finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()  # a failed assertion must not leave a server behind
+            proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def test_abandoned_in_memory_folders_of_dead_processes_are_removed(binary):
     tmp = tempfile.mkdtemp(prefix="trident-tmpdir-")
+    proc = None
     try:
         # A folder left by a process killed between making its folder and unlinking it.
         dead = subprocess.Popen(["true"])
@@ -88,6 +93,9 @@ def test_abandoned_in_memory_folders_of_dead_processes_are_removed(binary):
         proc.wait(15)
         assert os.listdir(tmp) == [os.path.basename(alive)]
     finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()  # a failed assertion must not leave a server behind
+            proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
