@@ -16,4 +16,11 @@ public enum CapacityUnits {
         let larger = max(oldBytes ?? 0, newBytes ?? 0)
         return Double(max(1, (larger + writeUnitBytes - 1) / writeUnitBytes))
     }
+
+    /// Units for what a write did to one index entry: a put, a delete, a replacement, or — when the
+    /// entry's key changed — a delete and a put.
+    public static func indexWrite(oldBytes: Int?, newBytes: Int?, keyChanged: Bool) -> Double {
+        guard keyChanged else { return write(oldBytes: oldBytes, newBytes: newBytes) }
+        return write(oldBytes: oldBytes, newBytes: nil) + write(oldBytes: nil, newBytes: newBytes)
+    }
 }

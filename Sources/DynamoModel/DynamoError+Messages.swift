@@ -131,6 +131,27 @@ extension DynamoError {
                 + (binary ? "binary" : "string") + " value. Key: \(name)")
     }
 
+    public static func indexKeyTypeMismatch(_ name: String, expected: ScalarAttributeType, actual: AttributeType, index: String) -> DynamoError {
+        invalidParameter("Type mismatch for Index Key \(name) Expected: \(expected.rawValue) Actual: \(actual.rawValue) IndexName: \(index)")
+    }
+
+    /// An empty string or binary as an index key: worded differently for an item and for an update.
+    public static func emptyIndexKeyValue(_ name: String, binary: Bool, index: String, byUpdate: Bool) -> DynamoError {
+        let kind = binary ? "binary" : "string"
+        if byUpdate {
+            return validation(
+                "One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty \(kind) value."
+            )
+        }
+        return validation(
+            "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty \(kind) value. IndexName: \(index), IndexKey: \(name)"
+        )
+    }
+
+    public static func indexKeyPath(_ name: String) -> DynamoError {
+        validation("Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: \(name)")
+    }
+
     public static let partitionKeyTooLong = invalidParameter("Size of hashkey has exceeded the maximum size limit of2048 bytes")
     public static let sortKeyTooLong = invalidParameter("Aggregated size of all range keys has exceeded the size limit of 1024 bytes")
 
@@ -139,6 +160,10 @@ extension DynamoError {
     /// Data-plane operations name no table in their not-found message.
     public static let resourceNotFound = DynamoError(
         type: dynamoNamespace + "ResourceNotFoundException", message: "Requested resource not found")
+
+    public static func indexNotFound(_ index: String, table: String) -> DynamoError {
+        DynamoError(type: resourceNotFound.type, message: "Requested resource not found: Index \(index) for table \(table)")
+    }
 
     public static func tableNotFound(_ name: String) -> DynamoError {
         DynamoError(type: dynamoNamespace + "ResourceNotFoundException", message: "Requested resource not found: Table: \(name) not found")
@@ -163,6 +188,19 @@ extension DynamoError {
         message:
             "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."
     )
+
+    public static let indexThroughputExceeded = DynamoError(
+        type: dynamoNamespace + "ProvisionedThroughputExceededException",
+        message:
+            "The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API"
+    )
+
+    public static func itemCollectionTooLarge(limitBytes: Int) -> DynamoError {
+        let limit = limitBytes % (1 << 30) == 0 ? "\(limitBytes >> 30) gigabytes" : "\(limitBytes >> 20) megabytes"
+        return DynamoError(
+            type: dynamoNamespace + "ItemCollectionSizeLimitExceededException",
+            message: "Item collection size limit exceeded: the total size of an item collection has exceeded the maximum limit of \(limit)")
+    }
 
     public static func limitExceeded(_ message: String) -> DynamoError {
         DynamoError(type: dynamoNamespace + "LimitExceededException", message: message)

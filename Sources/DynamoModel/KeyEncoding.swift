@@ -64,9 +64,7 @@ public enum KeyEncoding {
         let sortPart = sort.map(storedSortPart)
         var key: [UInt8] = []
         key.reserveCapacity(4 + digestLength + (sortPart?.count ?? 0))
-        if let prefix {
-            for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: prefix >> UInt32(shift))) }
-        }
+        if let prefix { BigEndian.append(prefix, to: &key) }
         appendPartitionDigest(partition, to: &key)
         if let sortPart { key.append(contentsOf: sortPart) }
         return key

@@ -9,23 +9,9 @@ extension TableDefinition {
         w.key("number"); w.number(Int(number))
         w.key("arn"); w.string(arn)
         w.key("keys")
-        w.beginArray()
-        for element in keySchema.elements {
-            w.beginObject()
-            w.key("name"); w.string(element.name)
-            w.key("type"); w.string(element.type.rawValue)
-            w.endObject()
-        }
-        w.endArray()
+        KeyElement.writeStorageJSON(keySchema.elements, to: &w)
         w.key("attributes")
-        w.beginArray()
-        for element in attributeDefinitions {
-            w.beginObject()
-            w.key("name"); w.string(element.name)
-            w.key("type"); w.string(element.type.rawValue)
-            w.endObject()
-        }
-        w.endArray()
+        KeyElement.writeStorageJSON(attributeDefinitions, to: &w)
         w.key("created"); w.number(creationDateTime)
         w.key("billing"); w.string(billingMode.rawValue)
         w.key("read"); w.number(throughput.readCapacityUnits)
@@ -40,6 +26,12 @@ extension TableDefinition {
             w.key("attribute"); w.string(ttl.attributeName)
             w.key("enabled"); w.bool(ttl.enabled)
             w.endObject()
+        }
+        if !indexes.isEmpty {
+            w.key("indexes")
+            w.beginArray()
+            for index in indexes { index.writeStorageJSON(to: &w) }
+            w.endArray()
         }
         w.endObject()
         return w.bytes
@@ -82,5 +74,78 @@ extension TableDefinition {
         if case let .object(ttl) = o["ttl"], case let .string(attribute) = ttl["attribute"], case let .bool(enabled) = ttl["enabled"] {
             timeToLive = TimeToLiveSetting(attributeName: attribute, enabled: enabled)
         }
+        if case let .array(list) = o["indexes"] {
+            indexes = try list.map { try SecondaryIndex(storageJSON: $0) }
+        }
+    }
+}
+
+extension SecondaryIndex {
+    func writeStorageJSON(to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("name"); w.string(name)
+        w.key("kind"); w.string(kind.rawValue)
+        w.key("keys")
+        KeyElement.writeStorageJSON(keySchema.elements, to: &w)
+        w.key("projection"); w.string(projectionType.rawValue)
+        if !nonKeyAttributes.isEmpty {
+            w.key("include")
+            w.beginArray()
+            for attribute in nonKeyAttributes { w.string(attribute) }
+            w.endArray()
+        }
+        w.key("read"); w.number(throughput.readCapacityUnits)
+        w.key("write"); w.number(throughput.writeCapacityUnits)
+        if let v = throughput.lastIncreaseDateTime { w.key("lastIncrease"); w.number(v) }
+        if let v = throughput.lastDecreaseDateTime { w.key("lastDecrease"); w.number(v) }
+        w.key("decreasesToday"); w.number(throughput.numberOfDecreasesToday)
+        w.key("status"); w.string(status.rawValue)
+        w.key("backfilling"); w.bool(backfilling)
+        w.key("number"); w.number(Int(number))
+        w.endObject()
+    }
+
+    init(storageJSON value: JSONValue) throws {
+        guard case let .object(o) = value, case let .string(name) = o["name"], case let .string(kindText) = o["kind"],
+            let kind = Kind(rawValue: kindText), case let .array(keyList) = o["keys"], case let .string(projectionText) = o["projection"],
+            let projection = ProjectionType(rawValue: projectionText), case let .string(statusText) = o["status"],
+            let status = Status(rawValue: statusText)
+        else { throw Varint.Corrupt("index definition") }
+        let keys = try keyList.map { element in
+            guard case let .object(e) = element, case let .string(name) = e["name"], case let .string(t) = e["type"],
+                let type = ScalarAttributeType(rawValue: t)
+            else { throw Varint.Corrupt("index definition: keys") }
+            return KeyElement(name: name, type: type)
+        }
+        guard let partition = keys.first else { throw Varint.Corrupt("index definition: keys") }
+        func number(_ key: String) -> Double? {
+            guard case let .number(n) = o[key] else { return nil }
+            return Double(n)
+        }
+        var include: [String] = []
+        if case let .array(names) = o["include"] {
+            include = names.compactMap { if case let .string(s) = $0 { s } else { nil } }
+        }
+        var throughput = ProvisionedThroughput(readCapacityUnits: Int(number("read") ?? 0), writeCapacityUnits: Int(number("write") ?? 0))
+        throughput.lastIncreaseDateTime = number("lastIncrease")
+        throughput.lastDecreaseDateTime = number("lastDecrease")
+        throughput.numberOfDecreasesToday = Int(number("decreasesToday") ?? 0)
+        self.init(
+            name: name, kind: kind, keySchema: KeySchema(partition: partition, sort: keys.count > 1 ? keys[1] : nil),
+            projectionType: projection, nonKeyAttributes: include, throughput: throughput, status: status,
+            backfilling: o["backfilling"] == .bool(true), number: UInt32(number("number") ?? 0))
+    }
+}
+
+extension KeyElement {
+    static func writeStorageJSON(_ elements: [KeyElement], to w: inout JSONWriter) {
+        w.beginArray()
+        for element in elements {
+            w.beginObject()
+            w.key("name"); w.string(element.name)
+            w.key("type"); w.string(element.type.rawValue)
+            w.endObject()
+        }
+        w.endArray()
     }
 }

@@ -86,6 +86,8 @@ public struct TableDefinition: Sendable, Hashable {
     public var throughput: ProvisionedThroughput
     public var lastUpdateToPayPerRequestDateTime: Double?
     public var timeToLive: TimeToLiveSetting?
+    /// Global indexes first, then local ones, each in the order created.
+    public var indexes: [SecondaryIndex] = []
 
     public init(
         name: String, id: String, number: UInt32, arn: String, keySchema: KeySchema, attributeDefinitions: [KeyElement],

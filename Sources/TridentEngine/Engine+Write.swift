@@ -23,6 +23,35 @@ struct WriteDraft {
     mutating func charge(_ units: Double, _ kind: CapacityLimiter.Kind, table: TableDefinition) throws(DynamoError) {
         charges.append(try capacity.charge(units, kind, table: table))
     }
+
+    /// Charges one item write, all or nothing: `units` on the table, and what it did to each index —
+    /// a local index on its table, a global one on its own throughput (whose throttle fails the
+    /// write too). Returns where the units went.
+    mutating func chargeWrite(_ units: Double, indexes changes: [IndexTable.Change], table: TableDefinition) throws(DynamoError)
+        -> CapacityShares
+    {
+        var shares = CapacityShares(table: units)
+        var taken = [try capacity.charge(units, .write, table: table)]
+        do {
+            for change in changes {
+                let units = CapacityUnits.indexWrite(oldBytes: change.oldSize, newBytes: change.newSize, keyChanged: change.keyChanged)
+                switch change.kind {
+                case .local:
+                    taken.append(try capacity.charge(units, .write, table: table))
+                    shares.localIndexes[change.index, default: 0] += units
+                case .global:
+                    guard let index = table.index(named: change.index) else { continue }
+                    taken.append(try capacity.charge(units, .write, index: index, of: table))
+                    shares.globalIndexes[change.index, default: 0] += units
+                }
+            }
+        } catch {
+            capacity.refund(taken)
+            throw error
+        }
+        charges += taken
+        return shares
+    }
 }
 
 extension Engine {

@@ -1,3 +1,4 @@
+import DynamoModel
 import TridentStorage
 
 /// The zone controls the admin API exposes (`/_trident/zones`).
@@ -54,30 +55,63 @@ extension Engine {
     public struct TableUsage: Sendable {
         public let name: String
         public let billingMode: String
+        public let itemCount: Int
+        public let metering: Metering
+        /// Banked capacity now (PROVISIONED tables only).
+        public let availableReadUnits: Double?
+        public let availableWriteUnits: Double?
+        public let indexes: [IndexUsage]
+    }
+
+    /// One secondary index: a global one meters its own capacity; a local one charges its table's.
+    public struct IndexUsage: Sendable {
+        public let name: String
+        /// `global` or `local`.
+        public let kind: String
+        public let status: String
+        public let itemCount: Int
+        /// Global indexes only.
+        public let metering: Metering?
+        /// Milliseconds a write takes to reach the index's reads (global indexes).
+        public let lagMilliseconds: Int?
+    }
+
+    /// Provisioned units and what was consumed and throttled, of a table or a global index.
+    public struct Metering: Sendable {
         public let readCapacityUnits: Int
         public let writeCapacityUnits: Int
-        public let itemCount: Int
         public let consumedReadUnits: Double
         public let consumedWriteUnits: Double
         public let throttledReads: Int
         public let throttledWrites: Int
-        /// Banked capacity now (PROVISIONED tables only).
-        public let availableReadUnits: Double?
-        public let availableWriteUnits: Double?
+
+        init(_ throughput: ProvisionedThroughput, _ usage: CapacityLimiter.Usage) {
+            readCapacityUnits = throughput.readCapacityUnits
+            writeCapacityUnits = throughput.writeCapacityUnits
+            consumedReadUnits = usage.consumedReadUnits
+            consumedWriteUnits = usage.consumedWriteUnits
+            throttledReads = usage.throttledReads
+            throttledWrites = usage.throttledWrites
+        }
     }
 
     public func tableUsage() throws -> [TableUsage] {
         let all = tables.all
-        let counts = try store.read { reader in
-            try all.map { try Catalog.statistics(reader, table: $0.number).itemCount }
-        }
-        return zip(all, counts).map { table, count in
+        let figures = try store.read { reader in try all.map { try TableFigures.read(reader, $0) } }
+        return zip(all, figures).map { table, figures in
             let usage = capacity.usage(of: table)
+            let indexes = table.indexes.map { index in
+                let global = index.kind == .global
+                return IndexUsage(
+                    name: index.name, kind: index.kind.rawValue, status: index.status.rawValue,
+                    itemCount: figures.indexes[index.number]?.itemCount ?? 0,
+                    metering: global ? Metering(index.throughput, capacity.usage(of: index, in: table)) : nil,
+                    lagMilliseconds: global ? indexLag(index) : nil)
+            }
             return TableUsage(
-                name: table.name, billingMode: table.billingMode.rawValue, readCapacityUnits: table.throughput.readCapacityUnits,
-                writeCapacityUnits: table.throughput.writeCapacityUnits, itemCount: count, consumedReadUnits: usage.consumedReadUnits,
-                consumedWriteUnits: usage.consumedWriteUnits, throttledReads: usage.throttledReads, throttledWrites: usage.throttledWrites,
-                availableReadUnits: usage.availableReadUnits, availableWriteUnits: usage.availableWriteUnits)
+                name: table.name, billingMode: table.billingMode.rawValue, itemCount: figures.table.itemCount,
+                metering: Metering(table.throughput, usage), availableReadUnits: usage.availableReadUnits,
+                availableWriteUnits: usage.availableWriteUnits, indexes: indexes)
         }
     }
 }

@@ -18,6 +18,9 @@ public final class Engine: Sendable {
     let logger: Logger
     private let checkpointer: Checkpointer?
     private let sweeper = Mutex<Sweeper?>(nil)
+    let indexBuilder = Mutex<IndexBuilder?>(nil)
+    /// Global indexes whose propagation delay was set through the admin API, by index number.
+    let indexLags = Mutex<[UInt32: Int]>([:])
 
     public var clock: Clock { configuration.clock }
 
@@ -44,6 +47,7 @@ public final class Engine: Sendable {
         let executor: any WriterExecutor =
             configuration.durability != .strict ? configuration.writerExecutor.map(ExecutorAdapter.init) ?? QueueExecutor() : QueueExecutor()
         replication = Replication(store: store, settings: settings, executor: executor, logger: logger)
+        if configuration.gsiLagMilliseconds > 0 { replication.setPropagationLag(configuration.gsiLagMilliseconds) }
         checkpointer =
             store.log == nil
             ? nil
@@ -52,6 +56,9 @@ public final class Engine: Sendable {
         let sweeper = Sweeper(engine: self, interval: configuration.ttlInterval, rule: ExpiryRule(graceSeconds: configuration.ttlGraceSeconds))
         self.sweeper.withLock { $0 = sweeper }
         sweeper.start()
+        let builder = IndexBuilder(engine: self, rate: configuration.backfillItemsPerSecond)
+        indexBuilder.withLock { $0 = builder }
+        builder.resume(tables.all)
     }
 
     /// The data folder could not be opened as it is (in use, damaged, from an earlier layout).
@@ -68,6 +75,7 @@ public final class Engine: Sendable {
         }
         guard let running else { return }
         running.stop()
+        indexBuilder.withLock { $0 }?.stop()
         replication.shutdown()
         checkpointer?.stop()
         do {
@@ -145,9 +153,9 @@ public final class Engine: Sendable {
     }
 
     /// Reads on the zone the consistency level picks, mapping storage failures to InternalServerError.
-    func read<T>(consistent: Bool, _ operation: StaticString, _ body: (StoreReader) throws -> T) throws(DynamoError) -> T {
+    func read<T>(consistent: Bool, extraLag: Int = 0, _ operation: StaticString, _ body: (StoreReader) throws -> T) throws(DynamoError) -> T {
         do {
-            return try replication.read(consistent: consistent, body)
+            return try replication.read(consistent: consistent, extraLag: extraLag, body)
         } catch {
             throw fault(error, operation)
         }

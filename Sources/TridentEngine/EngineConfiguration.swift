@@ -21,6 +21,14 @@ public struct EngineConfiguration: Sendable {
     /// How far behind the log the followers read (`--replication-lag-ms`); one always keeps up, and
     /// 0 makes every zone read every acknowledged write.
     public var replicationLagMilliseconds: Int = 0
+    /// How long a write takes to reach the global secondary indexes' reads (`--gsi-lag-ms`); 0:
+    /// every index is current when the write is acknowledged. Local indexes never lag.
+    public var gsiLagMilliseconds: Int = 0
+    /// Items a global index backfill adds per second (`--backfill-rate`); nil: as fast as it can.
+    public var backfillItemsPerSecond: Int?
+    /// The largest item collection (a partition's items and their local-index entries) a table
+    /// with local indexes may hold: 10 GB, as in DynamoDB (`--item-collection-limit-mb` for tests).
+    public var itemCollectionLimitBytes: Int = 10 << 30
     /// Writes an isolated zone may fall behind before it drops its frozen copy and stops.
     public var isolationBacklog: UInt64 = 1_000_000
     /// Seconds between checkpoints (the data file flushed; the log keeps what came after).

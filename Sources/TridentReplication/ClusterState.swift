@@ -25,6 +25,8 @@ struct ClusterState: Sendable, Equatable {
     var leader: Int?
     /// Counts leaderships: it grows at every failover.
     var term: UInt64 = 1
+    /// The longest delay a derived view (a lagging global secondary index) adds to a zone's lag.
+    var propagationLag = 0
 
     init(names: [String], lagMilliseconds: Int = 0) {
         zones = names.map { Zone(name: $0, lagMilliseconds: lagMilliseconds) }
@@ -62,9 +64,10 @@ struct ClusterState: Sendable, Equatable {
         return quickest == zone ? 0 : zones[zone].lagMilliseconds
     }
 
-    /// The longest lag any zone reads with now (0: no history of snapshots is needed).
+    /// The longest lag any read uses now — a zone's, plus a lagging index's on top (0: no
+    /// history of snapshots is needed).
     var longestLag: Int {
-        zones.indices.map(effectiveLag).max() ?? 0
+        (zones.indices.map(effectiveLag).max() ?? 0) + propagationLag
     }
 
     enum Action: String, Sendable, CaseIterable {

@@ -74,11 +74,12 @@ public final class Replication: Sendable {
         return z ^ (z >> 31)
     }
 
-    /// Runs `body` on what the zone the consistency level picks sees now.
-    public func read<T>(consistent: Bool, _ body: (StoreReader) throws -> T) throws -> T {
+    /// Runs `body` on what the zone the consistency level picks sees now — or, with `extraLag`
+    /// (a lagging global index), what it saw that many milliseconds earlier.
+    public func read<T>(consistent: Bool, extraLag: Int = 0, _ body: (StoreReader) throws -> T) throws -> T {
         let route = cluster.withLock { s -> (Int, ClusterState.ZoneState, Int)? in
             guard let zone = s.readZone(consistent: consistent, pick: { Int(Self.nextRandom() % UInt64($0)) }) else { return nil }
-            return (zone, s.zones[zone].state, s.effectiveLag(zone))
+            return (zone, s.zones[zone].state, s.effectiveLag(zone) + min(extraLag, s.propagationLag))
         }
         guard let (zone, zoneState, lag) = route else { throw DynamoError.unavailable }
         return try read(zone: zone, state: zoneState, lag: lag, body)
@@ -133,6 +134,16 @@ public final class Replication: Sendable {
         guard let longest else { return "No zone named \(name)" }
         views.setLongestLag(milliseconds: longest)
         return nil
+    }
+
+    /// The longest delay reads may ask for on top of their zone's lag (`read(extraLag:)`): history
+    /// is kept for it.
+    public func setPropagationLag(_ milliseconds: Int) {
+        let longest = cluster.withLock { s in
+            s.propagationLag = max(0, milliseconds)
+            return s.longestLag
+        }
+        views.setLongestLag(milliseconds: longest)
     }
 
     // MARK: reports

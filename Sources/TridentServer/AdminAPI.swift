@@ -36,13 +36,17 @@ public final class AdminAPI: Sendable {
             moveClock(body, respond: respond)
         case (.GET, "tables", 1):
             respond(tablesAnswer())
+        case (.POST, "tables", 5) where route[2] == "indexes" && route[4] == "lag":
+            guard let ms = Self.milliseconds(body) else { return respond(Self.error(.badRequest, Self.millisecondsExpected)) }
+            if let problem = engine.setIndexLag(milliseconds: ms, table: route[1], index: route[3]) {
+                return respond(Self.error(.badRequest, problem))
+            }
+            respond(tablesAnswer())
         case (.GET, "zones", 1):
             respond(zonesAnswer(withDigests: query.contains("digest=true")))
         case (.POST, "zones", 3) where route[2] == "lag":
-            guard case let .object(o)? = try? JSONReader.parse(body), let ms = Self.number(o["ms"]), ms >= 0, ms == ms.rounded() else {
-                return respond(Self.error(.badRequest, #"Expected {"ms": N} with a whole number of milliseconds, zero or more"#))
-            }
-            if let problem = engine.setZoneLag(milliseconds: Int(ms), zone: route[1]) { return respond(Self.error(.badRequest, problem)) }
+            guard let ms = Self.milliseconds(body) else { return respond(Self.error(.badRequest, Self.millisecondsExpected)) }
+            if let problem = engine.setZoneLag(milliseconds: ms, zone: route[1]) { return respond(Self.error(.badRequest, problem)) }
             respond(zonesAnswer(withDigests: false))
         case (.POST, "zones", 3):
             guard let action = Engine.ZoneAction(rawValue: route[2]) else {
@@ -59,6 +63,17 @@ public final class AdminAPI: Sendable {
 
     // MARK: tables
 
+    /// Provisioned units, items, and what was consumed and throttled (a table's or a global index's).
+    private static func write(_ metering: Engine.Metering, itemCount: Int, to w: inout JSONWriter) {
+        w.key("readCapacityUnits"); w.number(metering.readCapacityUnits)
+        w.key("writeCapacityUnits"); w.number(metering.writeCapacityUnits)
+        w.key("itemCount"); w.number(itemCount)
+        w.key("consumedReadUnits"); w.number(metering.consumedReadUnits)
+        w.key("consumedWriteUnits"); w.number(metering.consumedWriteUnits)
+        w.key("throttledReads"); w.number(metering.throttledReads)
+        w.key("throttledWrites"); w.number(metering.throttledWrites)
+    }
+
     private func tablesAnswer() -> Answer {
         guard let usage = try? engine.tableUsage() else { return Self.error(.internalServerError, "Could not read the tables") }
         return Self.ok { w in
@@ -69,15 +84,27 @@ public final class AdminAPI: Sendable {
                 w.beginObject()
                 w.key("name"); w.string(table.name)
                 w.key("billingMode"); w.string(table.billingMode)
-                w.key("readCapacityUnits"); w.number(table.readCapacityUnits)
-                w.key("writeCapacityUnits"); w.number(table.writeCapacityUnits)
-                w.key("itemCount"); w.number(table.itemCount)
-                w.key("consumedReadUnits"); w.number(table.consumedReadUnits)
-                w.key("consumedWriteUnits"); w.number(table.consumedWriteUnits)
-                w.key("throttledReads"); w.number(table.throttledReads)
-                w.key("throttledWrites"); w.number(table.throttledWrites)
+                Self.write(table.metering, itemCount: table.itemCount, to: &w)
                 if let units = table.availableReadUnits { w.key("availableReadUnits"); w.number(units) }
                 if let units = table.availableWriteUnits { w.key("availableWriteUnits"); w.number(units) }
+                if !table.indexes.isEmpty {
+                    w.key("indexes")
+                    w.beginArray()
+                    for index in table.indexes {
+                        w.beginObject()
+                        w.key("name"); w.string(index.name)
+                        w.key("kind"); w.string(index.kind)
+                        w.key("status"); w.string(index.status)
+                        if let metering = index.metering {
+                            Self.write(metering, itemCount: index.itemCount, to: &w)
+                        } else {
+                            w.key("itemCount"); w.number(index.itemCount)
+                        }
+                        if let lag = index.lagMilliseconds { w.key("lagMs"); w.number(lag) }
+                        w.endObject()
+                    }
+                    w.endArray()
+                }
                 w.endObject()
             }
             w.endArray()
@@ -150,6 +177,16 @@ public final class AdminAPI: Sendable {
     }
 
     // MARK: helpers
+
+    static let millisecondsExpected = #"Expected {"ms": N} with a whole number of milliseconds, zero or more"#
+
+    /// `{"ms": N}`: a whole number of milliseconds, zero or more.
+    static func milliseconds(_ body: [UInt8]) -> Int? {
+        guard case let .object(o)? = try? JSONReader.parse(body), let ms = number(o["ms"]), ms >= 0, ms == ms.rounded(), ms < 1e9 else {
+            return nil
+        }
+        return Int(ms)
+    }
 
     static func number(_ value: JSONValue?) -> Double? {
         guard case let .number(text)? = value, let n = Double(text), n.isFinite else { return nil }

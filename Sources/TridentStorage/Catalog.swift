@@ -5,6 +5,8 @@ import DynamoModel
 ///     "t" ‖ table name          → table definition (JSON, see TableDefinition+Storage)
 ///     "s" ‖ table number (BE32) → statistics: varint item count ‖ varint size in bytes
 ///     "n"                       → next table number (BE32)
+///     "c" ‖ table number ‖ partition digest → size of the item collection, in bytes (tables with
+///                                 local indexes: the partition's items and their local-index entries)
 ///
 /// Table numbers prefix every item and index key of a table and are never reused, so a table
 /// deleted and created again under the same name starts empty.
@@ -12,6 +14,7 @@ public enum Catalog {
     static let definitionPrefix = UInt8(ascii: "t")
     static let statisticsPrefix = UInt8(ascii: "s")
     static let nextNumberKey: [UInt8] = [UInt8(ascii: "n")]
+    static let collectionPrefix = UInt8(ascii: "c")
 
     public struct Statistics: Sendable, Equatable {
         public var itemCount: Int
@@ -59,6 +62,24 @@ public enum Catalog {
         }
     }
 
+    static func collectionKey(table: UInt32, partitionDigest: some Collection<UInt8>) -> [UInt8] {
+        [collectionPrefix] + BigEndian.bytes(table) + partitionDigest
+    }
+
+    static func collectionSize(_ reader: StoreReader, key: [UInt8]) throws -> Int {
+        guard let bytes = try reader.value(.catalog, key) else { return 0 }
+        return try bytes.withUnsafeBytes { raw in
+            var r = Varint.Reader(raw)
+            return try r.varint()
+        }
+    }
+
+    static func encode(size: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        Varint.write(max(0, size), into: &bytes)
+        return bytes
+    }
+
     static func encode(_ stats: Statistics) -> [UInt8] {
         var bytes: [UInt8] = []
         Varint.write(max(0, stats.itemCount), into: &bytes)
@@ -66,11 +87,12 @@ public enum Catalog {
         return bytes
     }
 
-    /// Takes the next unused table number.
-    public static func allocateTableNumber(_ reader: StoreReader, _ changes: inout ChangeSet) throws -> UInt32 {
+    /// Takes the next `count` unused numbers (a table's, then its indexes'): once per write, as the
+    /// counter is read from the store, not from `changes`.
+    public static func allocateNumbers(_ count: Int, _ reader: StoreReader, _ changes: inout ChangeSet) throws -> [UInt32] {
         let next = try reader.value(.catalog, nextNumberKey).map { BigEndian.uint32($0) } ?? 1
-        changes.put(.catalog, nextNumberKey, BigEndian.bytes(next + 1))
-        return next
+        changes.put(.catalog, nextNumberKey, BigEndian.bytes(next + UInt32(count)))
+        return (0..<UInt32(count)).map { next + $0 }
     }
 
     /// Stores a new or changed definition.
@@ -83,6 +105,8 @@ public enum Catalog {
         let prefix = BigEndian.bytes(table.number)
         changes.deletePrefix(.items, prefix)
         changes.deletePrefix(.expiry, prefix)
+        for index in table.indexes { IndexTable.drop(index, &changes) }
+        if table.hasLocalIndexes { changes.deletePrefix(.catalog, [collectionPrefix] + prefix) }
         changes.forgetStatistics(table.number)
         changes.delete(.catalog, statisticsKey(table.number))
         changes.delete(.catalog, definitionKey(table.name))

@@ -7,14 +7,19 @@ public struct ChangeSet: Sendable {
     private var changes: [StorageOp] = []
     /// Each touched table's statistics, as the write leaves them.
     private var statistics: [UInt32: Catalog.Statistics] = [:]
+    /// Each touched item collection's size, as the write leaves it (tables with local indexes).
+    private var collections: [[UInt8]: Int] = [:]
 
     public init() {}
 
-    public var isEmpty: Bool { changes.isEmpty && statistics.isEmpty }
+    public var isEmpty: Bool { changes.isEmpty && statistics.isEmpty && collections.isEmpty }
 
-    /// Everything to apply, statistics records last.
+    /// Everything to apply, statistics and collection sizes last.
     public var ops: [StorageOp] {
         changes + statistics.sorted { $0.key < $1.key }.map { .put(.catalog, key: Catalog.statisticsKey($0.key), value: Catalog.encode($0.value)) }
+            + collections.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, size in
+                size > 0 ? .put(.catalog, key: key, value: Catalog.encode(size: size)) : .delete(.catalog, key: key)
+            }
     }
 
     public mutating func put(_ db: StoreDatabase, _ key: [UInt8], _ value: [UInt8]) {
@@ -39,6 +44,18 @@ public struct ChangeSet: Sendable {
 
     mutating func setStatistics(_ value: Catalog.Statistics, table: UInt32) {
         statistics[table] = value
+    }
+
+    /// An item collection's size as this change set leaves it (read once, then kept here).
+    mutating func collectionSize(_ key: [UInt8], _ reader: StoreReader) throws -> Int {
+        if let known = collections[key] { return known }
+        let stored = try Catalog.collectionSize(reader, key: key)
+        collections[key] = stored
+        return stored
+    }
+
+    mutating func setCollectionSize(_ size: Int, key: [UInt8]) {
+        collections[key] = size
     }
 
     /// The table is going: its statistics record is dropped, not rewritten.

@@ -7,7 +7,7 @@ public enum ItemTable {
     public static func storageKey(table: UInt32, itemKey: [UInt8]) -> [UInt8] {
         var key: [UInt8] = []
         key.reserveCapacity(4 + itemKey.count)
-        for shift in stride(from: 24, through: 0, by: -8) { key.append(UInt8(truncatingIfNeeded: table >> UInt32(shift))) }
+        BigEndian.append(table, to: &key)
         key.append(contentsOf: itemKey)
         return key
     }
@@ -25,14 +25,25 @@ public enum ItemTable {
         }
     }
 
-    /// Replaces (`new` non-nil) or deletes (`new` nil) one item. `old` must be what is stored now:
-    /// callers read it through `reader` to evaluate conditions anyway. `newSize` saves measuring
-    /// `new` again when the caller has.
+    /// What an item write did beyond the item: each index entry it changed, and — in a table with
+    /// local indexes — the size its item collection has now.
+    public struct Effect: Sendable {
+        public var indexes: [IndexTable.Change] = []
+        public var collectionBytes: Int?
+        /// Whether the collection grew (only a growing collection can break its limit).
+        public var collectionGrew = false
+    }
+
+    /// Replaces (`new` non-nil) or deletes (`new` nil) one item, and its index entries. `old` must be
+    /// what is stored now: callers read it through `reader` to evaluate conditions anyway (and pass
+    /// its attributes as `oldItem` when they decoded them). `newSize` saves measuring `new` again
+    /// when the caller has.
+    @discardableResult
     public static func write(
-        table: TableDefinition, itemKey: [UInt8], old: StoredItem?, new: Item?, newSize: Int? = nil, reader: StoreReader,
-        into changes: inout ChangeSet
-    ) throws {
-        if old == nil && new == nil { return }
+        table: TableDefinition, itemKey: [UInt8], old: StoredItem?, oldItem: Item? = nil, new: Item?, newSize: Int? = nil,
+        reader: StoreReader, into changes: inout ChangeSet
+    ) throws -> Effect {
+        if old == nil && new == nil { return Effect() }
         let key = storageKey(table: table.number, itemKey: itemKey)
         if let new {
             changes.put(.items, key, ItemEncoding.encode(new))
@@ -40,13 +51,27 @@ public enum ItemTable {
             changes.delete(.items, key)
         }
         var stats = try changes.statistics(table.number, reader)
+        let itemDelta = (newSize ?? new.map(ItemSize.of) ?? 0) - (old?.size ?? 0)
         stats.itemCount += (new == nil ? 0 : 1) - (old == nil ? 0 : 1)
-        stats.sizeBytes += (newSize ?? new.map(ItemSize.of) ?? 0) - (old?.size ?? 0)
+        stats.sizeBytes += itemDelta
         changes.setStatistics(stats, table: table.number)
         if let attribute = table.ttlAttribute {
             ExpiryIndex.update(
                 table: table.number, itemKey: itemKey, from: try old?.expiry(attribute: attribute),
                 to: new.flatMap { ExpiryIndex.expiry(of: $0, attribute: attribute) }, into: &changes)
         }
+        guard !table.indexes.isEmpty else { return Effect() }
+        let before = try oldItem ?? old?.item()
+        var effect = Effect()
+        effect.indexes = try IndexTable.maintain(table: table, itemKey: itemKey, old: before, new: new, reader: reader, into: &changes)
+        if table.hasLocalIndexes {
+            let delta = effect.indexes.filter { $0.kind == .local }.reduce(itemDelta) { $0 + ($1.newSize ?? 0) - ($1.oldSize ?? 0) }
+            let key = Catalog.collectionKey(table: table.number, partitionDigest: itemKey.prefix(KeyEncoding.digestLength))
+            let size = max(0, try changes.collectionSize(key, reader) + delta)
+            changes.setCollectionSize(size, key: key)
+            effect.collectionBytes = size
+            effect.collectionGrew = delta > 0
+        }
+        return effect
     }
 }

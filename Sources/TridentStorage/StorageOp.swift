@@ -6,6 +6,8 @@ public enum StoreDatabase: UInt8, Sendable, CaseIterable {
     case items = 2
     /// The TTL expiry index, keyed `table number ‖ expiry seconds ‖ item key`.
     case expiry = 3
+    /// Secondary-index entries, keyed `index number ‖ index key ‖ table key digest` (see `IndexKeyEncoding`).
+    case indexes = 4
 }
 
 /// One change to the data, as a write computed it: what the log records and what a replay after a

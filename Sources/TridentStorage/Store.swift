@@ -253,6 +253,7 @@ struct Databases: Sendable {
     let catalog: Database
     let items: Database
     let expiry: Database
+    let indexes: Database
     /// Facts about this copy, never logged: its position.
     let local: Database
 
@@ -260,6 +261,7 @@ struct Databases: Sendable {
         catalog = try txn.openDatabase("catalog")
         items = try txn.openDatabase("items")
         expiry = try txn.openDatabase("expiry")
+        indexes = try txn.openDatabase("indexes")
         local = try txn.openDatabase("local")
     }
 
@@ -268,6 +270,7 @@ struct Databases: Sendable {
         case .catalog: catalog
         case .items: items
         case .expiry: expiry
+        case .indexes: indexes
         }
     }
 

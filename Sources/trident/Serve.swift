@@ -63,6 +63,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How far behind the log in ms the followers read (one always keeps up; 0: every zone reads every acknowledged write).")
     var replicationLagMs = 0
 
+    @Option(help: "How long in ms a write takes to reach the reads of global secondary indexes (0: every index is current at the acknowledgement).")
+    var gsiLagMs = 0
+
+    @Option(help: "Items per second a new global secondary index is backfilled at (default: as fast as it can), to watch it CREATING.")
+    var backfillRate: Int?
+
+    @Option(help: "Largest item collection (one partition's items and local-index entries) of a table with local indexes, in MB.")
+    var itemCollectionLimitMb = 10240
+
     @Option(
         help:
             "How writes reach the disk: journal (each group of writes flushed in the log before the answer; the data file flushed every 10 s) or strict (every data-file commit flushed: intact after a power loss, slower)."
@@ -108,6 +117,9 @@ struct Serve: AsyncParsableCommand {
         if !(ttlInterval > 0) { throw ValidationError("--ttl-interval must be a positive number of seconds") }
         if zones != 1 && zones != 3 { throw ValidationError("--zones must be 1 or 3") }
         if replicationLagMs < 0 { throw ValidationError("--replication-lag-ms must be zero or more") }
+        if gsiLagMs < 0 { throw ValidationError("--gsi-lag-ms must be zero or more") }
+        if let backfillRate, backfillRate < 1 { throw ValidationError("--backfill-rate must be at least 1 item per second") }
+        if itemCollectionLimitMb < 1 { throw ValidationError("--item-collection-limit-mb must be at least 1") }
         if !(ttlGraceSeconds >= 0) { throw ValidationError("--ttl-grace-seconds must be zero or more") }
         if !(checkpointInterval > 0) { throw ValidationError("--checkpoint-interval must be a positive number of seconds") }
         if !(idleTimeout > 0) || !(headerTimeout > 0) {
@@ -160,6 +172,9 @@ struct Serve: AsyncParsableCommand {
         configuration.capacityMode = capacity
         configuration.zoneCount = zones
         configuration.replicationLagMilliseconds = replicationLagMs
+        configuration.gsiLagMilliseconds = gsiLagMs
+        configuration.backfillItemsPerSecond = backfillRate
+        configuration.itemCollectionLimitBytes = itemCollectionLimitMb << 20
         configuration.checkpointInterval = checkpointInterval
         configuration.writerExecutor = loops.writerExecutor
         let engine: Engine

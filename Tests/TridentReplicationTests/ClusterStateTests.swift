@@ -52,6 +52,13 @@ struct ClusterStateTests {
         #expect(cluster().longestLag == 0)
     }
 
+    @Test func indexPropagationLengthensHowOldSnapshotsAreKept() {
+        // A lagging global index reads a snapshot its lag older than its zone's: both must be kept.
+        var s = cluster(lags: [0, 0, 250])
+        s.propagationLag = 400
+        #expect(s.longestLag == 650)
+    }
+
     @Test func stoppingTheLeaderHandsLeadershipToTheNextZoneUp() {
         var s = cluster()
         #expect(s.apply(.stop, to: 0) == nil)

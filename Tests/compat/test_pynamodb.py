@@ -6,6 +6,7 @@ import uuid
 import pytest
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.exceptions import PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection, LocalSecondaryIndex
 from pynamodb.models import Model
 
 
@@ -73,3 +74,77 @@ def test_pynamodb_model_lifecycle(endpoint):
         assert Message.count("t2") == 0
     finally:
         Message.delete_table()
+
+
+def indexed_model_for(endpoint):
+    class ByAuthor(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "by_author"
+            projection = IncludeProjection(["body"])
+            read_capacity_units = 5
+            write_capacity_units = 5
+
+        author = UnicodeAttribute(hash_key=True)
+        posted = NumberAttribute(range_key=True)
+
+    class ByStatus(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "by_status"
+            projection = KeysOnlyProjection()
+            read_capacity_units = 5
+            write_capacity_units = 5
+
+        status = UnicodeAttribute(hash_key=True)
+
+    class ByViews(LocalSecondaryIndex):
+        class Meta:
+            index_name = "by_views"
+            projection = AllProjection()
+
+        thread = UnicodeAttribute(hash_key=True)
+        views = NumberAttribute(range_key=True)
+
+    class Post(Model):
+        class Meta:
+            table_name = "pynamo_idx_" + uuid.uuid4().hex[:8]
+            host = endpoint
+            region = "us-east-1"
+            aws_access_key_id = "trident"
+            aws_secret_access_key = "trident"
+            read_capacity_units = 50
+            write_capacity_units = 50
+
+        thread = UnicodeAttribute(hash_key=True)
+        posted = NumberAttribute(range_key=True)
+        author = UnicodeAttribute()
+        body = UnicodeAttribute()
+        views = NumberAttribute()
+        status = UnicodeAttribute(null=True)
+        by_author = ByAuthor()
+        by_status = ByStatus()
+        by_views = ByViews()
+
+    return Post
+
+
+def test_pynamodb_models_with_global_and_local_indexes(endpoint):
+    Post = indexed_model_for(endpoint)
+    Post.create_table(wait=True)
+    try:
+        for i in range(12):
+            Post(thread=f"t{i % 2}", posted=i, author=f"a{i % 3}", body=f"post {i}", views=100 - i, status="hot" if i < 4 else None).save()
+        by_author = list(Post.by_author.query("a1", Post.posted > 3))
+        assert [p.posted for p in by_author] == [4, 7, 10]
+        assert by_author[0].body == "post 4"
+        assert sorted(p.posted for p in Post.by_status.query("hot")) == [0, 1, 2, 3]
+        assert Post.by_status.count("hot") == 4
+        assert [p.views for p in Post.by_views.query("t0", Post.views < 95)] == [90, 92, 94]
+        assert [p.posted for p in Post.by_views.query("t1", scan_index_forward=False, limit=2)] == [1, 3]
+        assert len(list(Post.by_author.scan())) == 12
+        Post.get("t0", 0).update(actions=[Post.status.remove()])
+        assert Post.by_status.count("hot") == 3
+        description = Post.describe_table()
+        assert {i["IndexName"] for i in description["GlobalSecondaryIndexes"]} == {"by_author", "by_status"}
+        assert [i["IndexName"] for i in description["LocalSecondaryIndexes"]] == ["by_views"]
+    finally:
+        Post.delete_table()

@@ -1,8 +1,9 @@
 import DynamoModel
 import Synchronization
 
-/// Per-table metering and enforcement: token buckets for PROVISIONED tables (reads and writes
-/// apart), consumed and throttled counts for every table (shown at `GET /_trident/tables`).
+/// Per-table metering and enforcement: token buckets for PROVISIONED tables and their global
+/// indexes (reads and writes apart), consumed and throttled counts for every table and index
+/// (shown at `GET /_trident/tables`).
 /// On-demand tables and `--capacity off` meter without ever throttling.
 final class CapacityLimiter: Sendable {
     enum Kind: Sendable {
@@ -27,7 +28,7 @@ final class CapacityLimiter: Sendable {
 
     let mode: CapacityMode
     private let clock: Clock
-    /// Keyed by table number (never reused): a table deleted and created again starts afresh.
+    /// Keyed by table or index number (never reused): a table deleted and created again starts afresh.
     private let tables = Mutex<[UInt32: TableState]>([:])
 
     init(mode: CapacityMode, clock: Clock) {
@@ -35,20 +36,51 @@ final class CapacityLimiter: Sendable {
         self.clock = clock
     }
 
-    /// Units taken from one table, to give back if the request they paid for is not carried out.
+    /// Units taken from one table or index, to give back if the request they paid for is not carried out.
     struct Charge: Sendable {
         let units: Double
         let kind: Kind
         let table: UInt32
     }
 
+    /// What a charge draws on: a table, or a global index with its own throughput (local indexes
+    /// draw on their table).
+    struct Meter: Sendable {
+        let number: UInt32
+        let billingMode: BillingMode
+        let throughput: ProvisionedThroughput
+
+        init(_ table: TableDefinition) {
+            number = table.number
+            billingMode = table.billingMode
+            throughput = table.throughput
+        }
+
+        init(_ index: SecondaryIndex, of table: TableDefinition) {
+            number = index.number
+            billingMode = table.billingMode
+            throughput = index.throughput
+        }
+    }
+
     /// Charges `units` to the table, or throws ProvisionedThroughputExceededException (nothing charged).
     @discardableResult
     func charge(_ units: Double, _ kind: Kind, table: TableDefinition) throws(DynamoError) -> Charge {
+        guard let charge = take(units, kind, Meter(table)) else { throw DynamoError.throughputExceeded }
+        return charge
+    }
+
+    /// Charges `units` to a global index; a throttle there fails the request on its table, as in DynamoDB.
+    func charge(_ units: Double, _ kind: Kind, index: SecondaryIndex, of table: TableDefinition) throws(DynamoError) -> Charge {
+        guard let charge = take(units, kind, Meter(index, of: table)) else { throw DynamoError.indexThroughputExceeded }
+        return charge
+    }
+
+    private func take(_ units: Double, _ kind: Kind, _ meter: Meter) -> Charge? {
         let now = clock.now
         let admitted = tables.withLock { all -> Bool in
-            var state = all[table.number] ?? TableState()
-            Self.align(&state, with: table, now: now)
+            var state = all[meter.number] ?? TableState()
+            Self.align(&state, with: meter, now: now)
             var decision = TokenBucket.Decision.admit
             if mode == .enforce {
                 switch kind {
@@ -62,11 +94,10 @@ final class CapacityLimiter: Sendable {
             case (.throttle, .read): state.usage.throttledReads += 1
             case (.throttle, .write): state.usage.throttledWrites += 1
             }
-            all[table.number] = state
+            all[meter.number] = state
             return decision == .admit
         }
-        if !admitted { throw DynamoError.throughputExceeded }
-        return Charge(units: units, kind: kind, table: table.number)
+        return admitted ? Charge(units: units, kind: kind, table: meter.number) : nil
     }
 
     /// Gives back what a write took when the write could not be made (the disk was full): it then
@@ -90,14 +121,14 @@ final class CapacityLimiter: Sendable {
         }
     }
 
-    /// The table's buckets follow its billing mode and provisioned rates (UpdateTable applies at once).
-    private static func align(_ state: inout TableState, with table: TableDefinition, now: Double) {
-        guard table.billingMode == .provisioned else {
+    /// The buckets follow the billing mode and provisioned rates (UpdateTable applies at once).
+    private static func align(_ state: inout TableState, with meter: Meter, now: Double) {
+        guard meter.billingMode == .provisioned else {
             state.reads = nil
             state.writes = nil
             return
         }
-        let read = Double(table.throughput.readCapacityUnits), write = Double(table.throughput.writeCapacityUnits)
+        let read = Double(meter.throughput.readCapacityUnits), write = Double(meter.throughput.writeCapacityUnits)
         if state.reads == nil {
             state.reads = TokenBucket(rate: read, now: now)
         } else if state.reads!.rate != read {
@@ -111,13 +142,21 @@ final class CapacityLimiter: Sendable {
     }
 
     func usage(of table: TableDefinition) -> Usage {
+        usage(Meter(table))
+    }
+
+    func usage(of index: SecondaryIndex, in table: TableDefinition) -> Usage {
+        usage(Meter(index, of: table))
+    }
+
+    private func usage(_ meter: Meter) -> Usage {
         let now = clock.now
         return tables.withLock { all in
-            var state = all[table.number] ?? TableState()
-            Self.align(&state, with: table, now: now)
+            var state = all[meter.number] ?? TableState()
+            Self.align(&state, with: meter, now: now)
             state.reads?.refill(now: now)
             state.writes?.refill(now: now)
-            all[table.number] = state
+            all[meter.number] = state
             var usage = state.usage
             usage.availableReadUnits = state.reads?.tokens
             usage.availableWriteUnits = state.writes?.tokens
@@ -125,17 +164,23 @@ final class CapacityLimiter: Sendable {
         }
     }
 
-    /// UpdateTable changed the rates: the buckets follow from this moment.
+    /// UpdateTable changed the rates: the buckets of the table and its global indexes follow from this moment.
     func tableChanged(_ table: TableDefinition) {
         let now = clock.now
+        let meters = [Meter(table)] + table.indexes.filter { $0.kind == .global }.map { Meter($0, of: table) }
         tables.withLock { all in
-            var state = all[table.number] ?? TableState()
-            Self.align(&state, with: table, now: now)
-            all[table.number] = state
+            for meter in meters {
+                var state = all[meter.number] ?? TableState()
+                Self.align(&state, with: meter, now: now)
+                all[meter.number] = state
+            }
         }
     }
 
     func forget(_ table: TableDefinition) {
-        _ = tables.withLock { $0.removeValue(forKey: table.number) }
+        tables.withLock { all in
+            all[table.number] = nil
+            for index in table.indexes { all[index.number] = nil }
+        }
     }
 }

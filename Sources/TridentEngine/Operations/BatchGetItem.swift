@@ -112,7 +112,7 @@ struct BatchGetItem {
         var responseBytes = 0
         var found: [(String, [Item])] = []
         var unprocessed: [(TableRequest, [Item])] = []
-        var consumed: [(table: String, units: Double)] = []
+        var consumed: [(table: String, shares: CapacityShares)] = []
         var throttled = false
         var processed = 0
         for (request, table, keys) in resolved {
@@ -144,7 +144,7 @@ struct BatchGetItem {
             }
             found.append((request.name, results))
             if !left.isEmpty { unprocessed.append((request, left)) }
-            consumed.append((request.name, units))
+            consumed.append((request.name, CapacityShares(table: units)))
         }
         if throttled && processed == 0 { throw DynamoError.throughputExceeded }
 

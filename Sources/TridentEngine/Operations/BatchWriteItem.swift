@@ -20,6 +20,7 @@ struct BatchWriteItem {
 
     let tables: [TableWrites]
     let consumedCapacity: ConsumedCapacityMode
+    let returnsMetrics: Bool
 
     init(_ request: RequestFields) throws(DynamoError) {
         let items = try request.map("RequestItems", valueType: "java.util.List<com.amazonaws.dynamodb.v20120810.WriteRequest>")
@@ -90,6 +91,7 @@ struct BatchWriteItem {
         }
         self.tables = tables
         self.consumedCapacity = ConsumedCapacityMode(consumed)
+        self.returnsMetrics = metrics == "SIZE"
     }
 
     /// A write ready to run: its table, key and new item (nil deletes).
@@ -116,6 +118,7 @@ struct BatchWriteItem {
                         throw DynamoError.keyDoesNotMatchSchema
                     }
                     key = try PrimaryKey.of(item: item, schema: schema)
+                    if !entry.definition.indexes.isEmpty { try IndexKeyValues.check(item, table: entry.definition) }
                     plan.append(Planned(entry: entry, key: key, new: item, request: write))
                 case let .delete(k):
                     key = try PrimaryKey.exact(k, schema: schema)
@@ -126,9 +129,11 @@ struct BatchWriteItem {
         }
         let names = batch.tables.map(\.name)
         let planned = plan
+        let collectionLimit = engine.configuration.itemCollectionLimitBytes
         engine.write("BatchWriteItem", reply: reply) { draft in
             var unprocessed: [Int] = []
-            var units: [String: Double] = [:]
+            var units: [String: CapacityShares] = [:]
+            var metrics: [String: [ItemCollectionMetrics]] = [:]
             var current: [String: TableDefinition] = [:]
             for (index, write) in planned.enumerated() {
                 let name = write.entry.definition.name
@@ -137,20 +142,26 @@ struct BatchWriteItem {
                 let old = try ItemTable.stored(draft.reader, table: table.number, itemKey: write.key.storageKey)
                 let newSize = write.new.map(ItemSize.of)
                 let cost = CapacityUnits.write(oldBytes: old?.size, newBytes: newSize)
+                // The index changes are kept only if the write's capacity is paid.
+                var changes = draft.changes
+                let effect = try ItemTable.write(
+                    table: table, itemKey: write.key.storageKey, old: old, new: write.new, newSize: newSize, reader: draft.reader,
+                    into: &changes)
+                try ItemCollectionMetrics.check(effect, limit: collectionLimit)
                 do {
-                    try draft.charge(cost, .write, table: table)
+                    units[name, default: CapacityShares()] += try draft.chargeWrite(cost, indexes: effect.indexes, table: table)
                 } catch {
                     unprocessed.append(index)
                     continue
                 }
-                units[name, default: 0] += cost
-                try ItemTable.write(
-                    table: table, itemKey: write.key.storageKey, old: old, new: write.new, newSize: newSize, reader: draft.reader,
-                    into: &draft.changes)
+                draft.changes = changes
+                if let m = ItemCollectionMetrics(requested: batch.returnsMetrics, table: table, partition: write.key.partition, effect: effect) {
+                    metrics[name, default: []].append(m)
+                }
             }
             if !planned.isEmpty && unprocessed.count == planned.count { throw DynamoError.throughputExceeded }
-            return (unprocessed, units)
-        } respond: { (unprocessed, units) in
+            return (unprocessed, units, metrics)
+        } respond: { (unprocessed, units, metrics) in
             var w = JSONWriter()
             w.beginObject()
             w.key("UnprocessedItems")
@@ -173,8 +184,20 @@ struct BatchWriteItem {
                 w.endArray()
             }
             w.endObject()
+            if batch.returnsMetrics {
+                w.key("ItemCollectionMetrics")
+                w.beginObject()
+                for name in names {
+                    guard let list = metrics[name] else { continue }
+                    w.key(name)
+                    w.beginArray()
+                    for m in list { m.write(to: &w) }
+                    w.endArray()
+                }
+                w.endObject()
+            }
             if batch.consumedCapacity != .none {
-                ConsumedCapacityReport(mode: batch.consumedCapacity, entries: names.map { ($0, units[$0] ?? 0) }).write(to: &w, asList: true)
+                ConsumedCapacityReport(mode: batch.consumedCapacity, entries: names.map { ($0, units[$0] ?? CapacityShares()) }).write(to: &w, asList: true)
             }
             w.endObject()
             return w.bytes

@@ -4,13 +4,16 @@ import TridentStorage
 
 /// CreateTable: the table is ACTIVE as soon as the call returns (DynamoDB takes seconds, and SDK
 /// waiters poll every 20 s; apps that write right after creating must not fail here).
-/// Secondary indexes and streams are not supported and are refused rather than ignored.
+/// Its secondary indexes are ACTIVE with it (there is nothing to backfill); streams are refused
+/// rather than ignored.
 struct CreateTable {
     let name: String
     let keySchema: KeySchema
     let attributeDefinitions: [KeyElement]
     let billingMode: BillingMode
     let throughput: ProvisionedThroughput
+    /// Numbered when the table is created.
+    let indexes: [SecondaryIndex]
 
     init(_ request: RequestFields) throws(DynamoError) {
         let name = try TableNames.validateControlPlane(try request.string("TableName"))
@@ -21,21 +24,10 @@ struct CreateTable {
         let readUnits = try throughputFields?.integer("ReadCapacityUnits", javaType: "Long")
         let writeUnits = try throughputFields?.integer("WriteCapacityUnits", javaType: "Long")
 
-        struct Element {
-            var name: String?
-            var type: String?
-        }
-        func elements(_ list: [JSONValue]?, structType: String, typeKey: String) throws(DynamoError) -> [Element]? {
-            guard let list else { return nil }
-            var out: [Element] = []
-            for value in list {
-                let fields = try RequestFields.structure(value, type: structType, asListMember: true)
-                out.append(Element(name: try fields.string("AttributeName"), type: try fields.string(typeKey)))
-            }
-            return out
-        }
-        let definitions = try elements(definitionList, structType: "AttributeDefinition", typeKey: "AttributeType")
-        let keys = try elements(keyList, structType: "KeySchemaElement", typeKey: "KeyType")
+        let definitions = try NamedElement.list(definitionList, structType: "AttributeDefinition", typeKey: "AttributeType")
+        let keys = try NamedElement.list(keyList, structType: "KeySchemaElement", typeKey: "KeyType")
+        let globalIndexes = try IndexRequest.list(try request.list("GlobalSecondaryIndexes"), kind: .global)
+        let localIndexes = try IndexRequest.list(try request.list("LocalSecondaryIndexes"), kind: .local)
 
         var violations = ConstraintViolations()
         if let definitions {
@@ -51,26 +43,10 @@ struct CreateTable {
         if !TableNames.matchesPattern(name) { violations.add(Constraint.pattern(name, "tableName")) }
         violations.oneOf(billingText, "billingMode", ["PROVISIONED", "PAY_PER_REQUEST"])
         if throughputFields != nil { ThroughputRules.collect(read: readUnits, write: writeUnits, into: &violations) }
-        if let keys {
-            if keys.isEmpty { violations.add(Constraint.minLength("[]", "keySchema", 1)) }
-            if keys.count > 2 {
-                let rendered = keys.map { "KeySchemaElement(attributeName=\($0.name ?? "null"), keyType=\($0.type ?? "null"))" }
-                violations.add(Constraint.maxLength("[\(rendered.joined(separator: ", "))]", "keySchema", 2))
-            }
-            for (i, k) in keys.enumerated() {
-                let path = "keySchema.\(i + 1).member"
-                violations.attributeName(k.name, path: path + ".attributeName")
-                violations.notNull(k.type != nil, path + ".keyType")
-                violations.oneOf(k.type, path + ".keyType", ["HASH", "RANGE"])
-            }
-        } else {
-            violations.add(Constraint.notNull("keySchema"))
-        }
+        violations.keySchema(keys, path: "keySchema", maxElements: 2)
+        for (i, index) in (globalIndexes ?? []).enumerated() { index.addConstraints(path: "globalSecondaryIndexes.\(i + 1).member", to: &violations) }
+        for (i, index) in (localIndexes ?? []).enumerated() { index.addConstraints(path: "localSecondaryIndexes.\(i + 1).member", to: &violations) }
         try violations.check()
-
-        for unsupported in ["GlobalSecondaryIndexes", "LocalSecondaryIndexes"] where request.has(unsupported) {
-            throw DynamoError.validation("Trident does not support secondary indexes yet: remove \(unsupported) from CreateTable")
-        }
 
         let billing = BillingMode(rawValue: billingText ?? "PROVISIONED") ?? .provisioned
         if billing == .payPerRequest {
@@ -110,7 +86,9 @@ struct CreateTable {
         if keyTypes.count == 2 && keyTypes[1] != "RANGE" {
             throw DynamoError.validation("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type")
         }
-        if defs.count != keyNames.count {
+        try IndexRules.checkDistinct(defs)
+        let hasIndexes = globalIndexes != nil || localIndexes != nil
+        if !hasIndexes && defs.count != keyNames.count {
             throw DynamoError.invalidParameter(
                 "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
         }
@@ -124,9 +102,12 @@ struct CreateTable {
         func element(_ name: String) -> KeyElement {
             elements.first { $0.name == name }!
         }
+        let keySchema = KeySchema(partition: element(keyNames[0]), sort: keyNames.count == 2 ? element(keyNames[1]) : nil)
+        self.indexes = try IndexRules.create(
+            global: globalIndexes, local: localIndexes, definitions: elements, tableKeys: keySchema, billing: billing)
         self.name = name
         self.attributeDefinitions = elements
-        self.keySchema = KeySchema(partition: element(keyNames[0]), sort: keyNames.count == 2 ? element(keyNames[1]) : nil)
+        self.keySchema = keySchema
         self.billingMode = billing
         self.throughput = ProvisionedThroughput(
             readCapacityUnits: billing == .payPerRequest ? 0 : readUnits ?? 0,
@@ -141,12 +122,17 @@ struct CreateTable {
             if try Catalog.definitionBytes(draft.reader, name: create.name) != nil {
                 throw DynamoError.tableAlreadyExists(create.name)
             }
+            let numbers = try Catalog.allocateNumbers(1 + create.indexes.count, draft.reader, &draft.changes)
             var table = TableDefinition(
-                name: create.name, id: UUID().uuidString.lowercased(), number: try Catalog.allocateTableNumber(draft.reader, &draft.changes),
+                name: create.name, id: UUID().uuidString.lowercased(), number: numbers[0],
                 arn: "arn:aws:dynamodb:\(configuration.region):\(configuration.accountID):table/\(create.name)",
                 keySchema: create.keySchema, attributeDefinitions: create.attributeDefinitions,
                 creationDateTime: (now * 1000).rounded() / 1000, billingMode: create.billingMode, throughput: create.throughput)
             if create.billingMode == .payPerRequest { table.lastUpdateToPayPerRequestDateTime = table.creationDateTime }
+            for (var index, number) in zip(create.indexes, numbers.dropFirst()) {
+                index.number = number
+                table.indexes.append(index)
+            }
             Catalog.save(table, &draft.changes)
             return table
         } respond: { table in
@@ -154,7 +140,7 @@ struct CreateTable {
             var w = JSONWriter()
             w.beginObject()
             w.key("TableDescription")
-            w.tableDescription(table, statistics: Catalog.Statistics())
+            w.tableDescription(table, figures: TableFigures())
             w.endObject()
             return w.bytes
         }

@@ -7,12 +7,14 @@ enum DeleteItem {
         let delete = try ConditionalWriteRequest(request, member: "Key")
         let entry = try engine.dataTableEntry(delete.tableName)
         let key = try PrimaryKey.exact(delete.attributes, schema: entry.definition.keySchema)
-        ItemWrite(entry: entry, key: key, condition: delete.condition, needsOldItem: delete.condition.condition != nil || delete.returnOld) {
-            _ in nil
-        }
+        ItemWrite(
+            entry: entry, key: key, condition: delete.condition, needsOldItem: delete.condition.condition != nil || delete.returnOld,
+            returnsMetrics: delete.returnsMetrics
+        ) { _ in nil }
         .run(engine, "DeleteItem", reply: reply) { outcome in
             writeResponse(
-                delete.returnOld ? outcome.old : nil, consumed: delete.consumedCapacity.report(table: delete.tableName, units: outcome.units))
+                delete.returnOld ? outcome.old : nil, consumed: delete.consumedCapacity.report(table: delete.tableName, shares: outcome.shares),
+                metrics: outcome.metrics)
         }
     }
 }

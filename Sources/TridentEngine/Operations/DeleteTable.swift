@@ -9,16 +9,16 @@ struct DeleteTable {
         guard engine.tables.table(name) != nil else { throw DynamoError.tableNotFound(name) }
         engine.write("DeleteTable", reply: reply) { draft in
             guard let table = try Catalog.table(draft.reader, name: name) else { throw DynamoError.tableNotFound(name) }
-            let statistics = try Catalog.statistics(draft.reader, table: table.number)
+            let figures = try TableFigures.read(draft.reader, table)
             Catalog.drop(table, &draft.changes)
-            return (table, statistics)
-        } respond: { (table, statistics) in
+            return (table, figures)
+        } respond: { (table, figures) in
             engine.tables.remove(table.name)
             engine.capacity.forget(table)
             var w = JSONWriter()
             w.beginObject()
             w.key("TableDescription")
-            w.tableDescription(table, statistics: statistics, status: "DELETING")
+            w.tableDescription(table, figures: figures, status: "DELETING")
             w.endObject()
             return w.bytes
         }

@@ -1,17 +1,16 @@
 import DynamoModel
 import TridentStorage
 
-/// DescribeTable: the definition plus live ItemCount and TableSizeBytes (kept exact on every
-/// write, where DynamoDB refreshes them about every six hours).
+/// DescribeTable: the definition plus the live figures of the table and its indexes.
 struct DescribeTable {
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
         let name = try controlPlaneTableName(request)
         guard let table = engine.tables.table(name) else { throw DynamoError.tableNotFound(name) }
-        let statistics = try engine.read(consistent: true, "DescribeTable") { try Catalog.statistics($0, table: table.number) }
+        let figures = try engine.read(consistent: true, "DescribeTable") { try TableFigures.read($0, table) }
         var w = JSONWriter()
         w.beginObject()
         w.key("Table")
-        w.tableDescription(table, statistics: statistics)
+        w.tableDescription(table, figures: figures)
         w.endObject()
         reply(.success(w.bytes))
     }

@@ -8,7 +8,8 @@ import TridentStorage
 struct ItemPage {
     static let maxBytes = 1024 * 1024
 
-    let schema: KeySchema
+    /// The attributes LastEvaluatedKey holds: the table's keys (and the index's, reading an index).
+    let keyNames: [String]
     let limit: Int?
     let filter: Condition?
     let projection: ReadProjection
@@ -17,13 +18,15 @@ struct ItemPage {
     private(set) var items: [Item] = []
     private(set) var count = 0
     private(set) var scanned = 0
-    /// Bytes of every item evaluated (capacity is charged for these, filter or not).
+    /// Bytes of every item evaluated (capacity is charged for these, filter or not), and of every
+    /// item fetched from the table for a local index's entry.
     private(set) var bytes = 0
+    private(set) var fetchedBytes = 0
     private(set) var lastEvaluatedKey: Item?
     private var lastKey: Item?
 
-    init(schema: KeySchema, limit: Int?, filter: Condition?, projection: ReadProjection, countOnly: Bool) {
-        self.schema = schema
+    init(keyNames: [String], limit: Int?, filter: Condition?, projection: ReadProjection, countOnly: Bool) {
+        self.keyNames = keyNames
         self.limit = limit
         self.filter = filter
         self.projection = projection
@@ -32,13 +35,37 @@ struct ItemPage {
 
     /// Takes one item; false once the page is full (the item is in it).
     mutating func offer(_ item: Item) -> Bool {
+        record(item, returning: matches(item) ? item : nil)
+    }
+
+    /// Takes one index entry; `fetch` gives the whole table item for an entry that is returned
+    /// (a local index asked for more than it projects), which is read and charged too.
+    mutating func offer(_ entry: Item, fetch: (Item) throws -> Item?) throws -> Bool {
+        let matched = matches(entry)
+        guard matched, !countOnly else { return record(entry, returning: matched ? entry : nil) }
+        var returned = entry
+        if let whole = try fetch(entry) {
+            let size = ItemSize.of(whole)
+            fetchedBytes += size
+            bytes += size
+            returned = whole
+        }
+        return record(entry, returning: returned)
+    }
+
+    private func matches(_ item: Item) -> Bool {
+        filter.map { Evaluator.evaluate($0, on: item) } ?? true
+    }
+
+    /// Counts an evaluated item, and `returned` if it passed the filter.
+    private mutating func record(_ item: Item, returning returned: Item?) -> Bool {
         scanned += 1
         bytes += ItemSize.of(item)
-        if filter.map({ Evaluator.evaluate($0, on: item) }) ?? true {
+        if let returned {
             count += 1
-            if !countOnly { items.append(projection.apply(item)) }
+            if !countOnly { items.append(projection.apply(returned)) }
         }
-        lastKey = item.filter { schema.isKey($0.key) }
+        lastKey = item.filter { keyNames.contains($0.key) }
         if scanned == limit || bytes >= Self.maxBytes {
             lastEvaluatedKey = lastKey
             return false
@@ -72,6 +99,7 @@ struct ItemPage {
 /// operation adds its own (key conditions, segments) between the steps.
 struct PagedReadRequest {
     let tableName: String?
+    let indexName: String?
     let select: String?
     let attributesToGet: [String]?
     let limit: Int?
@@ -82,6 +110,7 @@ struct PagedReadRequest {
     /// Reads the shared members (wrong JSON types are SerializationExceptions).
     init(_ request: RequestFields) throws(DynamoError) {
         tableName = try request.string("TableName")
+        indexName = try request.string("IndexName")
         select = try request.string("Select")
         attributesToGet = try request.stringList("AttributesToGet")
         limit = try request.integer("Limit")
@@ -92,6 +121,7 @@ struct PagedReadRequest {
 
     func addConstraints(to violations: inout ConstraintViolations) {
         violations.tableName(tableName)
+        if let indexName { violations.checkName(indexName, path: "indexName", required: true) }
         if let limit, limit < 1 { violations.add(Constraint.minValue(String(limit), "limit", 1)) }
         violations.oneOf(select, "select", ParameterValues.select)
         if let attributesToGet, attributesToGet.isEmpty { violations.add(Constraint.minLength("[]", "attributesToGet", 1)) }
@@ -104,7 +134,8 @@ struct PagedReadRequest {
         -> (startKey: Item?, resolver: ExpressionResolver, projection: ReadProjection)
     {
         try expressions.checkUsage()
-        try ReadRequestOptions.checkSelect(select, hasAttributesToGet: attributesToGet != nil, hasProjection: expressions.text(.projection) != nil)
+        try ReadRequestOptions.checkSelect(
+            select, hasAttributesToGet: attributesToGet != nil, hasProjection: expressions.text(.projection) != nil, hasIndex: indexName != nil)
         let startKey = try ReadRequestOptions.decodeStartKey(request)
         var resolver = try expressions.resolver()
         let projection = try ReadProjection.read(attributesToGet: attributesToGet, expression: expressions.text(.projection), resolver: &resolver)
@@ -134,7 +165,7 @@ struct ReadRequestOptions {
     let consumedCapacity: ConsumedCapacityMode
 
     /// Checks Select against the projection parameters, as DynamoDB words it.
-    static func checkSelect(_ select: String?, hasAttributesToGet: Bool, hasProjection: Bool) throws(DynamoError) {
+    static func checkSelect(_ select: String?, hasAttributesToGet: Bool, hasProjection: Bool, hasIndex: Bool) throws(DynamoError) {
         switch select {
         case "COUNT":
             if hasAttributesToGet { throw DynamoError.validation("Cannot specify the AttributesToGet when choosing to get only the Count") }
@@ -149,7 +180,7 @@ struct ReadRequestOptions {
             if hasProjection {
                 throw DynamoError.validation("Cannot specify the ProjectionExpression when choosing to get ALL_PROJECTED_ATTRIBUTES")
             }
-            throw DynamoError.validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")
+            if !hasIndex { throw DynamoError.validation("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName") }
         case "SPECIFIC_ATTRIBUTES":
             if !hasAttributesToGet && !hasProjection {
                 throw DynamoError.validation("Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES")

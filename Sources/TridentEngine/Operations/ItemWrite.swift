@@ -4,8 +4,9 @@ import TridentStorage
 
 /// The read-modify-write every item write shares (PutItem, UpdateItem, DeleteItem), decided once on
 /// the leader's writer inside the group transaction: read the stored item, check the condition,
-/// compute the new item (a pure function), charge write capacity for the larger of the two (a
-/// failed condition is charged too, as DynamoDB does), and hand back the change.
+/// compute the new item (a pure function), charge write capacity for the larger of the two and for
+/// each index entry it changes (a failed condition is charged too, as DynamoDB does), and hand back
+/// the change.
 struct ItemWrite: Sendable {
     let entry: TableRegistry.Entry
     let key: PrimaryKey
@@ -15,17 +16,22 @@ struct ItemWrite: Sendable {
     /// Whether the stored item's attributes are needed (a condition, an update, ReturnValues);
     /// otherwise only its stored size is read.
     var needsOldItem = true
+    /// `ReturnItemCollectionMetrics: SIZE`.
+    var returnsMetrics = false
     /// The new item from the old one; nil deletes (or creates nothing).
     let compute: @Sendable (Item?) throws -> Item?
 
     struct Outcome: Sendable {
         let old: Item?
         let new: Item?
-        let units: Double
+        /// The units charged, to the table and to each index the write changed.
+        let shares: CapacityShares
         let table: TableDefinition
+        let metrics: ItemCollectionMetrics?
     }
 
     func run(_ engine: Engine, _ operation: StaticString, reply: @escaping Reply, respond: @escaping @Sendable (Outcome) -> [UInt8]) {
+        let collectionLimit = engine.configuration.itemCollectionLimitBytes
         engine.write(operation, reply: reply) { [self] draft in
             let table = try entry.current(in: draft.reader)
             let stored = try ItemTable.stored(draft.reader, table: table.number, itemKey: key.storageKey)
@@ -37,18 +43,22 @@ struct ItemWrite: Sendable {
             let new = try compute(old)
             let newSize = new.map(ItemSize.of)
             let units = CapacityUnits.write(oldBytes: stored?.size, newBytes: newSize)
-            try draft.charge(units, .write, table: table)
-            try ItemTable.write(
-                table: table, itemKey: key.storageKey, old: stored, new: new, newSize: newSize, reader: draft.reader, into: &draft.changes)
-            return Outcome(old: old, new: new, units: units, table: table)
+            let effect = try ItemTable.write(
+                table: table, itemKey: key.storageKey, old: stored, oldItem: needsOldItem ? old : nil, new: new, newSize: newSize,
+                reader: draft.reader, into: &draft.changes)
+            try ItemCollectionMetrics.check(effect, limit: collectionLimit)
+            let shares = try draft.chargeWrite(units, indexes: effect.indexes, table: table)
+            let metrics = ItemCollectionMetrics(requested: returnsMetrics, table: table, partition: key.partition, effect: effect)
+            return Outcome(old: old, new: new, shares: shares, table: table, metrics: metrics)
         } respond: { outcome in
             respond(outcome)
         }
     }
 }
 
-/// `{"Attributes": {…}, "ConsumedCapacity": {…}}`, each part only when there is something to say.
-func writeResponse(_ attributes: Item?, consumed: ConsumedCapacityReport? = nil) -> [UInt8] {
+/// `{"Attributes": {…}, "ConsumedCapacity": {…}, "ItemCollectionMetrics": {…}}`, each part only
+/// when there is something to say.
+func writeResponse(_ attributes: Item?, consumed: ConsumedCapacityReport? = nil, metrics: ItemCollectionMetrics? = nil) -> [UInt8] {
     var w = JSONWriter()
     w.beginObject()
     if let attributes, !attributes.isEmpty {
@@ -56,6 +66,10 @@ func writeResponse(_ attributes: Item?, consumed: ConsumedCapacityReport? = nil)
         w.item(attributes)
     }
     consumed?.write(to: &w)
+    if let metrics {
+        w.key("ItemCollectionMetrics")
+        metrics.write(to: &w)
+    }
     w.endObject()
     return w.bytes
 }

@@ -8,12 +8,15 @@ enum PutItem {
         let entry = try engine.dataTableEntry(put.tableName)
         let key = try PrimaryKey.of(item: put.attributes, schema: entry.definition.keySchema)
         let item = put.attributes
+        if !entry.definition.indexes.isEmpty { try IndexKeyValues.check(item, table: entry.definition) }
         ItemWrite(
             entry: entry, key: key, condition: put.condition, attemptedSize: ItemSize.of(item),
-            needsOldItem: put.condition.condition != nil || put.returnOld
+            needsOldItem: put.condition.condition != nil || put.returnOld, returnsMetrics: put.returnsMetrics
         ) { _ in item }
         .run(engine, "PutItem", reply: reply) { outcome in
-            writeResponse(put.returnOld ? outcome.old : nil, consumed: put.consumedCapacity.report(table: put.tableName, units: outcome.units))
+            writeResponse(
+                put.returnOld ? outcome.old : nil, consumed: put.consumedCapacity.report(table: put.tableName, shares: outcome.shares),
+                metrics: outcome.metrics)
         }
     }
 }

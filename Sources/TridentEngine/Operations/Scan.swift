@@ -2,11 +2,13 @@ import DynamoExpressions
 import DynamoModel
 import TridentStorage
 
-/// Scan: every item of a table in storage order — partition-key digest first, which looks unordered
+/// Scan: every item of a table (or entry of an index) in storage order — partition-key digest first, which looks unordered
 /// as DynamoDB's does — paged by Limit and 1 MB, filtered after reading. A parallel scan's segments
 /// are disjoint ranges of the digest space that together cover it.
 struct Scan {
     let tableName: String
+    let indexName: String?
+    let select: String?
     let options: ReadRequestOptions
     let startKey: Item?
     let segment: (index: Int, total: Int)?
@@ -32,9 +34,6 @@ struct Scan {
         scanFilter?.addConstraints(to: &violations)
         try violations.check()
 
-        if request.has("IndexName") {
-            throw DynamoError.validation("Trident does not support secondary indexes yet: remove IndexName from the Scan")
-        }
         switch (segment, totalSegments) {
         case (.some, nil):
             throw DynamoError.validation(
@@ -52,6 +51,8 @@ struct Scan {
         var (startKey, resolver, projection) = try shared.prepare(request, expressions)
         options = try shared.finish(legacyFilter: scanFilter, expressions: expressions, resolver: &resolver, projection: projection)
         self.tableName = shared.tableName!
+        self.indexName = shared.indexName
+        self.select = shared.select
         self.startKey = startKey
         self.segment = segment.map { ($0, totalSegments!) }
     }
@@ -59,31 +60,34 @@ struct Scan {
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
         let scan = try Scan(request)
         let table = try engine.dataTable(scan.tableName)
+        let plan = try ReadPlan(
+            table: table, indexName: scan.indexName, options: scan.options, select: scan.select,
+            filterAttributes: scan.options.filter.map(attributesRead) ?? [], engine: engine)
+        let source = plan.source
         let start = try scan.startKey.map { (key) throws(DynamoError) -> [UInt8] in
-            guard key.count == table.keySchema.elements.count, table.keySchema.elements.allSatisfy({ key[$0.name] != nil }) else {
+            guard key.count == source.keyNames.count, source.keyNames.allSatisfy({ key[$0] != nil }) else {
                 throw DynamoError.validation("The provided starting key is invalid")
             }
-            return try PrimaryKey.exact(key, schema: table.keySchema).storageKey
+            return try source.storageKey(of: key)
         }
         var page = ItemPage(
-            schema: table.keySchema, limit: scan.options.limit, filter: scan.options.filter, projection: scan.options.projection,
+            keyNames: source.keyNames, limit: scan.options.limit, filter: scan.options.filter, projection: scan.options.projection,
             countOnly: scan.options.countOnly)
         let range = scan.segment.map { Self.digestRange(segment: $0.index, of: $0.total) }
-        try engine.read(consistent: scan.options.consistent, "Scan") { reader in
-            let tablePrefix = BigEndian.bytes(table.number)
-            var from = tablePrefix + BigEndian.bytes(range?.lowerBound ?? 0)
-            let startStored = start.map { ItemTable.storageKey(table: table.number, itemKey: $0) }
-            if let startStored, from.lexicographicallyPrecedes(startStored) { from = startStored }
-            try reader.walk(.items, from: from) { key, value in
-                guard key.starts(with: tablePrefix) else { return false }
+        try engine.read(consistent: scan.options.consistent, extraLag: plan.extraLag, "Scan") { reader in
+            let prefix = BigEndian.bytes(source.number)
+            var from = prefix + BigEndian.bytes(range?.lowerBound ?? 0)
+            if let start, from.lexicographicallyPrecedes(start) { from = start }
+            try reader.walk(source.database, from: from) { key, value in
+                guard key.starts(with: prefix) else { return false }
                 if let range, BigEndian.uint64(key.dropFirst(4)) > range.upperBound { return false }
-                if let startStored, key.elementsEqual(startStored) { return true }
-                return page.offer(try ItemEncoding.decode(value))
+                if let start, key.elementsEqual(start) { return true }
+                let entry = try ItemEncoding.decode(value)
+                return plan.fetchesItems ? try page.offer(entry) { try plan.fetch($0, reader) } : page.offer(entry)
             }
         }
-        let units = CapacityUnits.read(bytes: page.bytes, consistent: scan.options.consistent)
-        try engine.capacity.charge(units, .read, table: table)
-        reply(.success(page.response(consumed: scan.options.consumedCapacity.report(table: scan.tableName, units: units))))
+        let shares = try plan.charge(page, consistent: scan.options.consistent, engine: engine)
+        reply(.success(page.response(consumed: scan.options.consumedCapacity.report(table: scan.tableName, shares: shares))))
     }
 
     /// Segment `index` of `total`: an equal share of the first 8 digest bytes; the last segment runs

@@ -1,41 +1,47 @@
 import DynamoModel
 import TridentStorage
 
-/// The TableDescription object CreateTable, DescribeTable and DeleteTable return.
+/// A table's live figures: its own, and each index's (kept exact on every write, where DynamoDB
+/// refreshes them about every six hours).
+struct TableFigures: Sendable {
+    var table = Catalog.Statistics()
+    var indexes: [UInt32: Catalog.Statistics] = [:]
+
+    static func read(_ reader: StoreReader, _ table: TableDefinition) throws -> TableFigures {
+        var figures = TableFigures(table: try Catalog.statistics(reader, table: table.number))
+        for index in table.indexes { figures.indexes[index.number] = try Catalog.statistics(reader, table: index.number) }
+        return figures
+    }
+}
+
+/// The TableDescription object CreateTable, DescribeTable, UpdateTable and DeleteTable return.
 extension JSONWriter {
-    mutating func tableDescription(_ table: TableDefinition, statistics: Catalog.Statistics, status: String = "ACTIVE") {
+    /// DeleteTable's answer leaves out the schema, the indexes and the creation time, as DynamoDB's does.
+    mutating func tableDescription(_ table: TableDefinition, figures: TableFigures, status: String = "ACTIVE") {
+        let deleting = status == "DELETING"
         beginObject()
-        key("AttributeDefinitions")
-        beginArray()
-        for definition in table.attributeDefinitions {
-            beginObject()
-            key("AttributeName"); string(definition.name)
-            key("AttributeType"); string(definition.type.rawValue)
-            endObject()
+        if !deleting {
+            key("AttributeDefinitions")
+            beginArray()
+            for definition in table.attributeDefinitions {
+                beginObject()
+                key("AttributeName"); string(definition.name)
+                key("AttributeType"); string(definition.type.rawValue)
+                endObject()
+            }
+            endArray()
         }
-        endArray()
         key("TableName"); string(table.name)
-        key("KeySchema")
-        beginArray()
-        for (element, keyType) in zip(table.keySchema.elements, ["HASH", "RANGE"]) {
-            beginObject()
-            key("AttributeName"); string(element.name)
-            key("KeyType"); string(keyType)
-            endObject()
+        if !deleting {
+            keySchema(table.keySchema)
         }
-        endArray()
         key("TableStatus"); string(status)
-        key("CreationDateTime"); number(table.creationDateTime)
-        key("ProvisionedThroughput")
-        beginObject()
-        if let t = table.throughput.lastIncreaseDateTime { key("LastIncreaseDateTime"); number(t) }
-        if let t = table.throughput.lastDecreaseDateTime { key("LastDecreaseDateTime"); number(t) }
-        key("NumberOfDecreasesToday"); number(table.throughput.numberOfDecreasesToday)
-        key("ReadCapacityUnits"); number(table.throughput.readCapacityUnits)
-        key("WriteCapacityUnits"); number(table.throughput.writeCapacityUnits)
-        endObject()
-        key("TableSizeBytes"); number(statistics.sizeBytes)
-        key("ItemCount"); number(statistics.itemCount)
+        if !deleting {
+            key("CreationDateTime"); number(table.creationDateTime)
+        }
+        throughput(table.throughput)
+        key("TableSizeBytes"); number(figures.table.sizeBytes)
+        key("ItemCount"); number(figures.table.itemCount)
         key("TableArn"); string(table.arn)
         key("TableId"); string(table.id)
         // DynamoDB omits the summary for tables that were always provisioned.
@@ -46,6 +52,64 @@ extension JSONWriter {
             if let t = table.lastUpdateToPayPerRequestDateTime { key("LastUpdateToPayPerRequestDateTime"); number(t) }
             endObject()
         }
+        if !deleting {
+            for kind in [SecondaryIndex.Kind.global, .local] {
+                let indexes = table.indexes.filter { $0.kind == kind }
+                guard !indexes.isEmpty else { continue }
+                key(kind == .global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes")
+                beginArray()
+                for index in indexes { indexDescription(index, of: table, figures: figures.indexes[index.number] ?? Catalog.Statistics()) }
+                endArray()
+            }
+        }
+        endObject()
+    }
+
+    private mutating func indexDescription(_ index: SecondaryIndex, of table: TableDefinition, figures: Catalog.Statistics) {
+        beginObject()
+        key("IndexName"); string(index.name)
+        keySchema(index.keySchema)
+        key("Projection")
+        beginObject()
+        key("ProjectionType"); string(index.projectionType.rawValue)
+        if !index.nonKeyAttributes.isEmpty {
+            key("NonKeyAttributes")
+            beginArray()
+            for attribute in index.nonKeyAttributes.sorted() { string(attribute) }
+            endArray()
+        }
+        endObject()
+        if index.kind == .global {
+            key("IndexStatus"); string(index.status.rawValue)
+            if index.status == .creating { key("Backfilling"); bool(index.backfilling) }
+            throughput(index.throughput)
+        }
+        key("IndexSizeBytes"); number(figures.sizeBytes)
+        key("ItemCount"); number(figures.itemCount)
+        key("IndexArn"); string(table.indexArn(index))
+        endObject()
+    }
+
+    private mutating func keySchema(_ schema: KeySchema) {
+        key("KeySchema")
+        beginArray()
+        for (element, keyType) in zip(schema.elements, ["HASH", "RANGE"]) {
+            beginObject()
+            key("AttributeName"); string(element.name)
+            key("KeyType"); string(keyType)
+            endObject()
+        }
+        endArray()
+    }
+
+    private mutating func throughput(_ throughput: ProvisionedThroughput) {
+        key("ProvisionedThroughput")
+        beginObject()
+        if let t = throughput.lastIncreaseDateTime { key("LastIncreaseDateTime"); number(t) }
+        if let t = throughput.lastDecreaseDateTime { key("LastDecreaseDateTime"); number(t) }
+        key("NumberOfDecreasesToday"); number(throughput.numberOfDecreasesToday)
+        key("ReadCapacityUnits"); number(throughput.readCapacityUnits)
+        key("WriteCapacityUnits"); number(throughput.writeCapacityUnits)
         endObject()
     }
 }

@@ -16,6 +16,7 @@ struct UpdateItem {
     let condition: WriteCondition
     let returnValues: ReturnValues
     let consumedCapacity: ConsumedCapacityMode
+    let returnsMetrics: Bool
 
     init(_ request: RequestFields) throws(DynamoError) {
         let tableName = try request.string("TableName")
@@ -58,6 +59,7 @@ struct UpdateItem {
         self.condition = conditionReader.make(condition)
         self.returnValues = returnValues.flatMap(ReturnValues.init) ?? .none
         self.consumedCapacity = ConsumedCapacityMode(consumed)
+        self.returnsMetrics = metrics == "SIZE"
     }
 
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
@@ -68,13 +70,16 @@ struct UpdateItem {
         for path in request.update.targetPaths where schema.isKey(path.attribute) {
             throw DynamoError.invalidParameter("Cannot update attribute \(path.attribute). This attribute is part of the key")
         }
+        let table = entry.definition
+        if !table.indexes.isEmpty { try IndexKeyValues.checkPaths(request.update.targetPaths, table: table) }
         let update = request.update
         let keyAttributes = key.attributes(schema)
-        ItemWrite(entry: entry, key: key, condition: request.condition) { old in
+        ItemWrite(entry: entry, key: key, condition: request.condition, returnsMetrics: request.returnsMetrics) { old in
             guard let new = try UpdateApplier.apply(update, to: old, key: keyAttributes) else { return nil }
             guard ItemSize.of(new) <= ItemSize.maxItemBytes else {
                 throw DynamoError.validation("Item size to update has exceeded the maximum allowed size")
             }
+            if !table.indexes.isEmpty { try IndexKeyValues.check(new, table: table, byUpdate: true) }
             return new
         }
         .run(engine, "UpdateItem", reply: reply) { outcome in
@@ -86,7 +91,8 @@ struct UpdateItem {
                 case .updatedOld: outcome.old.map { Projection.project($0, update.targetPaths) }
                 case .updatedNew: outcome.new.map { Projection.project($0, update.targetPaths) }
                 }
-            return writeResponse(attributes, consumed: request.consumedCapacity.report(table: request.tableName, units: outcome.units))
+            return writeResponse(
+                attributes, consumed: request.consumedCapacity.report(table: request.tableName, shares: outcome.shares), metrics: outcome.metrics)
         }
     }
 }

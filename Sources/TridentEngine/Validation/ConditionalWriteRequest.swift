@@ -10,6 +10,7 @@ struct ConditionalWriteRequest {
     let returnOld: Bool
     let condition: WriteCondition
     let consumedCapacity: ConsumedCapacityMode
+    let returnsMetrics: Bool
 
     /// `member` is "Item" (PutItem, whose item must fit 400 KB) or "Key" (DeleteItem).
     init(_ request: RequestFields, member: String) throws(DynamoError) {
@@ -51,5 +52,6 @@ struct ConditionalWriteRequest {
         self.returnOld = returnValues == "ALL_OLD"
         self.condition = conditionReader.make(condition)
         self.consumedCapacity = ConsumedCapacityMode(consumed)
+        self.returnsMetrics = metrics == "SIZE"
     }
 }

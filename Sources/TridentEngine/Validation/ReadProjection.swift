@@ -15,6 +15,15 @@ enum ReadProjection: Sendable {
         }
     }
 
+    /// The top-level attributes it returns (nil: all of them).
+    var topLevelAttributes: [String]? {
+        switch self {
+        case .all: nil
+        case let .attributes(names): names
+        case let .paths(paths): paths.map(\.attribute)
+        }
+    }
+
     /// From `AttributesToGet` or `ProjectionExpression` (already checked not to be mixed).
     static func read(attributesToGet: [String]?, expression: String?, resolver: inout ExpressionResolver) throws(DynamoError) -> ReadProjection {
         if let attributesToGet {
