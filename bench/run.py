@@ -125,25 +125,35 @@ http {{
     return Server("nginx", ["nginx", "-c", conf, "-p", workdir], port, cpu)
 
 
-def create_table(port):
-    Client(port).post("CreateTable", {
-        "TableName": "bench", "BillingMode": "PAY_PER_REQUEST",
+def create_table(port, name="bench", indexes=None):
+    request = {
+        "TableName": name, "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]})
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}
+    for index in indexes or []:
+        request.setdefault("GlobalSecondaryIndexes", []).append(index)
+        request["AttributeDefinitions"] += [{"AttributeName": k["AttributeName"], "AttributeType": "S"} for k in index["KeySchema"]]
+    Client(port).post("CreateTable", request)
 
 
-def preload(port, first, last, threads=8):
-    """Items k{first} … k{last-1}, 25 per BatchWriteItem, over `threads` keep-alive connections."""
+def preload(port, first, last, threads=8, table="bench", indexed=False):
+    """Items k{first} … k{last-1}, 25 per BatchWriteItem, over `threads` keep-alive connections;
+    `indexed` items also carry the `ref` and `owner` of the index workloads (bench/common.lua)."""
     expires = str(int(time.time()) + 86400)
     batches = [range(i, min(i + 25, last)) for i in range(first, last, 25)]
     failures = []
+
+    def item(j):
+        item = {"id": {"S": f"k{j}"}, "data": {"S": "x" * 900}, "expires": {"N": expires}}
+        if indexed:
+            item.update(ref={"S": f"r{j}"}, owner={"S": f"u{j % 1000}"})
+        return item
 
     def work(part):
         try:
             client = Client(port)
             for batch in part:
-                pending = {"bench": [{"PutRequest": {"Item": {"id": {"S": f"k{j}"}, "data": {"S": "x" * 900}, "expires": {"N": expires}}}}
-                                     for j in batch]}
+                pending = {table: [{"PutRequest": {"Item": item(j)}} for j in batch]}
                 while pending:
                     pending = client.post("BatchWriteItem", {"RequestItems": pending}).get("UnprocessedItems")
         except Exception as e:  # noqa: BLE001 - reported below
@@ -181,8 +191,8 @@ def quiesce(timeout=60):
         time.sleep(0.5)
 
 
-def wrk(port, workload, connections, seconds, cpu, items):
-    env = dict(os.environ, BENCH_DIR=HERE, BENCH_ITEMS=str(items))
+def wrk(port, workload, connections, seconds, cpu, items, extra_env=None):
+    env = dict(os.environ, BENCH_DIR=HERE, BENCH_ITEMS=str(items), **(extra_env or {}))
     out = subprocess.run(["taskset", "-c", str(cpu), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", os.path.join(HERE, workload + ".lua"),
                           f"http://127.0.0.1:{port}/"], capture_output=True, text=True, env=env, timeout=seconds + 60)
     line = next((l for l in out.stdout.splitlines() if l.startswith("RESULT")), None)
@@ -248,6 +258,8 @@ def main():
     parser.add_argument("--zones", default="3")
     parser.add_argument("--variants", default=os.environ.get("BENCH_VARIANTS", "putitem,updateitem,mixed"),
                         help="workloads to also run at 16 connections with --zones 1, --in-memory and both (empty: none)")
+    parser.add_argument("--indexes", type=int, default=int(os.environ.get("BENCH_INDEXES", 1)),
+                        help="1: also measure indexed tables (Query on a GSI, PutItem with two GSIs, a backfill under writes)")
     parser.add_argument("--size-check", action="store_true", default=bool(os.environ.get("BENCH_SIZE_CHECK")),
                         help="also compare GetItem and PutItem at 16 connections with 10,000 and 1,000,000 items")
     args = parser.parse_args()
@@ -321,6 +333,8 @@ def main():
         print(f"start-up (process start to first served request): {trident.startup_ms:.1f} ms")
         print(f"RSS: idle {idle_rss:.1f} MB, under load up to {peak_rss[0]:.1f} MB ({args.items} items, {args.zones} zone(s))")
 
+        if args.indexes:
+            indexes(servers, trident, args)
         if "null" in compared and args.variants:
             variants(servers, trident, compared["null"], args, workdir)
         if args.size_check:
@@ -332,6 +346,79 @@ def main():
             except ProcessLookupError:
                 pass
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def gsi(name, key, projection):
+    return {"IndexName": name, "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}], "Projection": {"ProjectionType": projection}}
+
+
+def indexes(servers, trident, args):
+    """Indexed tables on the main server, every other server stopped: the same items in `plain` (no
+    index) and `indexed` (GSIs byRef, ALL, and byOwner, KEYS_ONLY); Query by key on the table
+    against the same Query through byRef, PutItem on each, in alternated cells at 16 connections.
+    Then a GSI is added to `plain` while PutItem runs on it: how long the backfill takes, and the
+    writes' p99 meanwhile."""
+    for other in servers:
+        if other is not trident:
+            other.pause()
+    try:
+        started = time.time()
+        create_table(trident.port, "plain")
+        create_table(trident.port, "indexed", [gsi("byRef", "ref", "ALL"), gsi("byOwner", "owner", "KEYS_ONLY")])
+        for table in ("plain", "indexed"):
+            preload(trident.port, 0, args.items, table=table, indexed=True)
+        print(f"\nindexes: two tables of {args.items} items preloaded in {time.time() - started:.1f} s", file=sys.stderr)
+        settle()
+        cells = {
+            "query": {"table": {"BENCH_TABLE": "plain"}, "GSI byRef": {"BENCH_TABLE": "indexed", "BENCH_INDEX": "byRef"}},
+            "putitem-indexed": {"no index": {"BENCH_TABLE": "plain"}, "two GSIs": {"BENCH_TABLE": "indexed"}},
+        }
+        results = {}
+        for workload, variants_ in cells.items():
+            quiesce()
+            taken = {name: [] for name in variants_}
+            for round_ in range(args.rounds):
+                for name in (list(variants_) if round_ % 2 == 0 else list(variants_)[::-1]):
+                    cell = wrk(trident.port, workload, 16, args.seconds, args.client_cpu, args.items, variants_[name])
+                    taken[name].append(cell)
+                    print(f"  {workload} {name}: {cell['rps']:.0f} req/s, p99 {cell['p99_ms']:.3f} ms", file=sys.stderr, flush=True)
+            results[workload] = {name: median(c) for name, c in taken.items()}
+        quiesce()
+        backfill = backfill_under_writes(trident, args)
+    finally:
+        for other in servers:
+            other.resume()
+    print()
+    print(f"{'indexed tables':16} {'req/s':>9} {'p99 ms':>8} {'req/s':>9} {'p99 ms':>8} {'ratio':>6}   (16 connections, medians of {args.rounds} alternated cells)")
+    for workload, pair in results.items():
+        (a_name, a), (b_name, b) = pair.items()
+        print(f"{workload:16} {a['rps']:9.0f} {a['p99_ms']:8.3f} {b['rps']:9.0f} {b['p99_ms']:8.3f} {ratio(b['rps'], a['rps'])}"
+              f"   {b_name} over {a_name}; errors {a['errors'] + b['errors']}")
+    print(f"backfill of a GSI over {args.items} items: {backfill['seconds']:.2f} s, while PutItem at 16 connections ran at"
+          f" {backfill['rps']:.0f} req/s, p99 {backfill['p99_ms']:.3f} ms, {backfill['errors']} errors")
+
+
+def backfill_under_writes(trident, args):
+    """Adds a GSI (KEYS_ONLY on `owner`) to `plain` half a second into a PutItem run on it; the time
+    from UpdateTable to ACTIVE, and the run's figures."""
+    outcome = {}
+    seconds = max(args.seconds, 6)
+    runner = threading.Thread(target=lambda: outcome.update(
+        wrk(trident.port, "putitem-indexed", 16, seconds, args.client_cpu, args.items, {"BENCH_TABLE": "plain"})))
+    runner.start()
+    time.sleep(0.5)
+    client = Client(trident.port)
+    started = time.perf_counter()
+    client.post("UpdateTable", {"TableName": "plain", "AttributeDefinitions": [{"AttributeName": "owner", "AttributeType": "S"}],
+                                "GlobalSecondaryIndexUpdates": [{"Create": gsi("byOwnerLater", "owner", "KEYS_ONLY")}]})
+    while True:
+        table = client.post("DescribeTable", {"TableName": "plain"})["Table"]
+        if all(i["IndexStatus"] == "ACTIVE" for i in table["GlobalSecondaryIndexes"]):
+            break
+        time.sleep(0.01)
+    outcome["seconds"] = time.perf_counter() - started
+    runner.join()
+    return outcome
 
 
 def variants(servers, trident, null, args, workdir):
