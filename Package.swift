@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 "TridentReplication", "TridentStorage", "DynamoModel", "DynamoExpressions",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -73,3 +73,14 @@ function query_one()
   return wrk.format("POST", "/", headers_for("Query"),
     string.format('{"TableName":"%s","KeyConditionExpression":"id = :v","ExpressionAttributeValues":{":v":{"S":"k%d"}}}', TABLE, n))
 end
+
+-- TransactWriteItems of 10 Puts of ~1 KB items to distinct random keys (bench/run.py's transaction row).
+function transact_put10()
+  local actions = {}
+  local base = math.random(0, ITEMS - 11)
+  for i = 0, 9 do
+    actions[#actions + 1] = string.format('{"Put":{"TableName":"%s","Item":{"id":{"S":"k%d"},"data":{"S":"%s"},"expires":{"N":"%d"}}}}',
+      TABLE, base + i, DATA, os.time() + 3600)
+  end
+  return wrk.format("POST", "/", headers_for("TransactWriteItems"), '{"TransactItems":[' .. table.concat(actions, ",") .. ']}')
+end

@@ -260,6 +260,8 @@ def main():
                         help="workloads to also run at 16 connections with --zones 1, --in-memory and both (empty: none)")
     parser.add_argument("--indexes", type=int, default=int(os.environ.get("BENCH_INDEXES", 1)),
                         help="1: also measure indexed tables (Query on a GSI, PutItem with two GSIs, a backfill under writes)")
+    parser.add_argument("--transactions", type=int, default=int(os.environ.get("BENCH_TRANSACTIONS", 1)),
+                        help="1: also compare a 10-Put TransactWriteItems with a PutItem")
     parser.add_argument("--size-check", action="store_true", default=bool(os.environ.get("BENCH_SIZE_CHECK")),
                         help="also compare GetItem and PutItem at 16 connections with 10,000 and 1,000,000 items")
     args = parser.parse_args()
@@ -335,6 +337,8 @@ def main():
 
         if args.indexes:
             indexes(servers, trident, args)
+        if args.transactions:
+            transactions(servers, trident, args)
         if "null" in compared and args.variants:
             variants(servers, trident, compared["null"], args, workdir)
         if args.size_check:
@@ -373,16 +377,7 @@ def indexes(servers, trident, args):
             "query": {"table": {"BENCH_TABLE": "plain"}, "GSI byRef": {"BENCH_TABLE": "indexed", "BENCH_INDEX": "byRef"}},
             "putitem-indexed": {"no index": {"BENCH_TABLE": "plain"}, "two GSIs": {"BENCH_TABLE": "indexed"}},
         }
-        results = {}
-        for workload, variants_ in cells.items():
-            quiesce()
-            taken = {name: [] for name in variants_}
-            for round_ in range(args.rounds):
-                for name in (list(variants_) if round_ % 2 == 0 else list(variants_)[::-1]):
-                    cell = wrk(trident.port, workload, 16, args.seconds, args.client_cpu, args.items, variants_[name])
-                    taken[name].append(cell)
-                    print(f"  {workload} {name}: {cell['rps']:.0f} req/s, p99 {cell['p99_ms']:.3f} ms", file=sys.stderr, flush=True)
-            results[workload] = {name: median(c) for name, c in taken.items()}
+        results = alternated(trident, cells, args)
         quiesce()
         backfill = backfill_under_writes(trident, args)
     finally:
@@ -396,6 +391,44 @@ def indexes(servers, trident, args):
               f"   {b_name} over {a_name}; errors {a['errors'] + b['errors']}")
     print(f"backfill of a GSI over {args.items} items: {backfill['seconds']:.2f} s, while PutItem at 16 connections ran at"
           f" {backfill['rps']:.0f} req/s, p99 {backfill['p99_ms']:.3f} ms, {backfill['errors']} errors")
+
+
+def alternated(trident, cells, args):
+    """For each workload, its variants (name → extra wrk environment) on one server in alternated
+    cells at 16 connections; the medians by workload and variant."""
+    results = {}
+    for workload, variants_ in cells.items():
+        quiesce()
+        taken = {name: [] for name in variants_}
+        for round_ in range(args.rounds):
+            for name in (list(variants_) if round_ % 2 == 0 else list(variants_)[::-1]):
+                cell = wrk(trident.port, variants_[name].get("BENCH_WORKLOAD", workload), 16, args.seconds, args.client_cpu, args.items,
+                           variants_[name])
+                taken[name].append(cell)
+                print(f"  {workload} {name}: {cell['rps']:.0f} req/s, p99 {cell['p99_ms']:.3f} ms", file=sys.stderr, flush=True)
+        results[workload] = {name: median(c) for name, c in taken.items()}
+    return results
+
+
+def transactions(servers, trident, args):
+    """A TransactWriteItems of 10 Puts against one PutItem, on the main table, every other server
+    stopped: the server time of one against the other (requests/s at 16 connections, the server's
+    core saturated)."""
+    for other in servers:
+        if other is not trident:
+            other.pause()
+    try:
+        results = alternated(trident, {"transaction": {"PutItem": {"BENCH_WORKLOAD": "putitem"}, "10-Put transaction": {"BENCH_WORKLOAD": "transact10"}}},
+                             args)["transaction"]
+    finally:
+        for other in servers:
+            other.resume()
+    single, transaction = results["PutItem"], results["10-Put transaction"]
+    print()
+    print(f"transactions: PutItem {single['rps']:.0f} req/s (p99 {single['p99_ms']:.3f} ms); TransactWriteItems of 10 Puts"
+          f" {transaction['rps']:.0f} req/s (p99 {transaction['p99_ms']:.3f} ms): one transaction costs"
+          f" {single['rps'] / transaction['rps'] if transaction['rps'] else 0:.2f} × a PutItem's server time;"
+          f" errors {single['errors'] + transaction['errors']}")
 
 
 def backfill_under_writes(trident, args):

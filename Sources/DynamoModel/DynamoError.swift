@@ -8,6 +8,8 @@ public struct DynamoError: Error, Sendable, Equatable {
     public let message: String
     /// The item returned with a failed condition when `ReturnValuesOnConditionCheckFailure` is `ALL_OLD`.
     public var item: Item?
+    /// Why each action of a cancelled transaction did not go through, in request order.
+    public var cancellationReasons: [CancellationReason]?
 
     init(status: Int = 400, type: String, message: String) {
         self.status = status

@@ -3,9 +3,13 @@
 /// JSON `null` counts as absent.
 public struct RequestFields: Sendable {
     public let object: JSONObject
+    /// The request body these fields were parsed from (empty for a nested structure): what an
+    /// idempotent retry must repeat byte for byte, and whose size some limits apply to.
+    public let body: [UInt8]
 
-    public init(_ object: JSONObject) {
+    public init(_ object: JSONObject, body: [UInt8] = []) {
         self.object = object
+        self.body = body
     }
 
     /// Parses a request body; an empty or malformed body is a bare SerializationException.
@@ -13,7 +17,7 @@ public struct RequestFields: Sendable {
         guard !body.isEmpty, case let .object(object)? = try? JSONReader.parse(body) else {
             throw DynamoError.malformedBody
         }
-        return RequestFields(object)
+        return RequestFields(object, body: body)
     }
 
     public func has(_ key: String) -> Bool {

@@ -27,14 +27,16 @@ struct WriteDraft {
     /// Charges one item write, all or nothing: `units` on the table, and what it did to each index —
     /// a local index on its table, a global one on its own throughput (whose throttle fails the
     /// write too). Returns where the units went.
-    mutating func chargeWrite(_ units: Double, indexes changes: [IndexTable.Change], table: TableDefinition) throws(DynamoError)
-        -> CapacityShares
+    /// `factor` multiplies the index units as it did `units` (2 in a transaction).
+    mutating func chargeWrite(_ units: Double, indexes changes: [IndexTable.Change], table: TableDefinition, factor: Double = 1)
+        throws(DynamoError) -> CapacityShares
     {
         var shares = CapacityShares(table: units)
         var taken = [try capacity.charge(units, .write, table: table)]
         do {
             for change in changes {
-                let units = CapacityUnits.indexWrite(oldBytes: change.oldSize, newBytes: change.newSize, keyChanged: change.keyChanged)
+                let units =
+                    CapacityUnits.indexWrite(oldBytes: change.oldSize, newBytes: change.newSize, keyChanged: change.keyChanged) * factor
                 switch change.kind {
                 case .local:
                     taken.append(try capacity.charge(units, .write, table: table))
@@ -51,6 +53,12 @@ struct WriteDraft {
         }
         charges += taken
         return shares
+    }
+
+    /// Gives back everything charged so far (a cancelled transaction).
+    mutating func refundCharges() {
+        capacity.refund(charges)
+        charges = []
     }
 }
 

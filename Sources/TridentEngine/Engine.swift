@@ -21,6 +21,10 @@ public final class Engine: Sendable {
     let indexBuilder = Mutex<IndexBuilder?>(nil)
     /// Global indexes whose propagation delay was set through the admin API, by index number.
     let indexLags = Mutex<[UInt32: Int]>([:])
+    /// The items transactions hold (nil without `--transaction-window-ms`).
+    let transactionHolds: TransactionHolds?
+    /// Transactions in flight by `ClientRequestToken`.
+    let tokensInFlight = Mutex<Set<String>>([])
 
     public var clock: Clock { configuration.clock }
 
@@ -28,6 +32,8 @@ public final class Engine: Sendable {
         self.configuration = configuration
         self.logger = logger
         capacity = CapacityLimiter(mode: configuration.capacityMode, clock: configuration.clock)
+        transactionHolds =
+            configuration.transactionWindowMilliseconds > 0 ? TransactionHolds(milliseconds: configuration.transactionWindowMilliseconds) : nil
         var options = Store.Options()
         options.log = configuration.durability == .journal && !configuration.inMemory
         options.flushEachCommit = configuration.durability == .strict && !configuration.inMemory
@@ -120,6 +126,8 @@ public final class Engine: Sendable {
         "BatchWriteItem": BatchWriteItem.run,
         "UpdateTimeToLive": UpdateTimeToLive.run,
         "DescribeTimeToLive": DescribeTimeToLive.run,
+        "TransactWriteItems": TransactWriteItems.run,
+        "TransactGetItems": TransactGetItems.run,
     ]
 
     /// The handlers by their full `X-Amz-Target`, so dispatch is one lookup without building strings.

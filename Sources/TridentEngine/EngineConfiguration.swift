@@ -24,6 +24,9 @@ public struct EngineConfiguration: Sendable {
     /// How long a write takes to reach the global secondary indexes' reads (`--gsi-lag-ms`); 0:
     /// every index is current when the write is acknowledged. Local indexes never lag.
     public var gsiLagMilliseconds: Int = 0
+    /// How long a transaction holds its items (`--transaction-window-ms`): other writes to them
+    /// meet the service's conflict errors meanwhile. 0: transactions hold nothing.
+    public var transactionWindowMilliseconds: Int = 0
     /// Items a global index backfill adds per second (`--backfill-rate`); nil: as fast as it can.
     public var backfillItemsPerSecond: Int?
     /// The largest item collection (a partition's items and their local-index entries) a table

@@ -124,19 +124,40 @@ public final class Router: Sendable {
     ]
 
     /// The error body: `__type` always, the message when there is one (SerializationException spells
-    /// it `Message`), and the old item of a failed condition when asked for.
+    /// it `Message`), the old item of a failed condition when asked for, and a cancelled
+    /// transaction's reasons.
+    /// The errors whose model names the member `Message` (boto3 then shows it in the response too).
+    private static let capitalisedMessage: Set<Substring> = [
+        "SerializationException", "TransactionCanceledException", "TransactionInProgressException", "IdempotentParameterMismatchException",
+    ]
+
     static func render(_ error: DynamoError) -> [UInt8] {
         var w = JSONWriter()
         w.beginObject()
         w.key("__type")
         w.string(error.type)
         if !error.message.isEmpty {
-            w.key(error.code == "SerializationException" ? "Message" : "message")
+            w.key(Self.capitalisedMessage.contains(error.code) ? "Message" : "message")
             w.string(error.message)
         }
         if let item = error.item {
             w.key("Item")
             w.item(item)
+        }
+        if let reasons = error.cancellationReasons {
+            w.key("CancellationReasons")
+            w.beginArray()
+            for reason in reasons {
+                w.beginObject()
+                w.key("Code"); w.string(reason.code)
+                if let message = reason.message { w.key("Message"); w.string(message) }
+                if let item = reason.item {
+                    w.key("Item")
+                    w.item(item)
+                }
+                w.endObject()
+            }
+            w.endArray()
         }
         w.endObject()
         return w.bytes

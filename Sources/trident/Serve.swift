@@ -66,6 +66,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long in ms a write takes to reach the reads of global secondary indexes (0: every index is current at the acknowledgement).")
     var gsiLagMs = 0
 
+    @Option(help: "How long in ms a transaction holds its items: other writes to them meanwhile get the service's conflict errors (0: none).")
+    var transactionWindowMs = 0
+
     @Option(help: "Items per second a new global secondary index is backfilled at (default: as fast as it can), to watch it CREATING.")
     var backfillRate: Int?
 
@@ -118,6 +121,7 @@ struct Serve: AsyncParsableCommand {
         if zones != 1 && zones != 3 { throw ValidationError("--zones must be 1 or 3") }
         if replicationLagMs < 0 { throw ValidationError("--replication-lag-ms must be zero or more") }
         if gsiLagMs < 0 { throw ValidationError("--gsi-lag-ms must be zero or more") }
+        if transactionWindowMs < 0 { throw ValidationError("--transaction-window-ms must be zero or more") }
         if let backfillRate, backfillRate < 1 { throw ValidationError("--backfill-rate must be at least 1 item per second") }
         if itemCollectionLimitMb < 1 { throw ValidationError("--item-collection-limit-mb must be at least 1") }
         if !(ttlGraceSeconds >= 0) { throw ValidationError("--ttl-grace-seconds must be zero or more") }
@@ -173,6 +177,7 @@ struct Serve: AsyncParsableCommand {
         configuration.zoneCount = zones
         configuration.replicationLagMilliseconds = replicationLagMs
         configuration.gsiLagMilliseconds = gsiLagMs
+        configuration.transactionWindowMilliseconds = transactionWindowMs
         configuration.backfillItemsPerSecond = backfillRate
         configuration.itemCollectionLimitBytes = itemCollectionLimitMb << 20
         configuration.checkpointInterval = checkpointInterval

@@ -148,3 +148,32 @@ def test_pynamodb_models_with_global_and_local_indexes(endpoint):
         assert [i["IndexName"] for i in description["LocalSecondaryIndexes"]] == ["by_views"]
     finally:
         Post.delete_table()
+
+
+def test_pynamodb_transactions(endpoint):
+    from pynamodb.connection import Connection
+    from pynamodb.exceptions import TransactWriteError
+    from pynamodb.transactions import TransactGet, TransactWrite
+
+    Message = model_for(endpoint)
+    Message.create_table(wait=True)
+    try:
+        connection = Connection(host=endpoint, region="us-east-1", aws_access_key_id="trident", aws_secret_access_key="trident")
+        Message(thread="t", posted=1, body="first", views=1).save()
+        with TransactWrite(connection=connection) as transaction:
+            transaction.save(Message(thread="t", posted=2, body="second"))
+            transaction.update(Message(thread="t", posted=1), actions=[Message.views.add(1)], condition=Message.views == 1)
+        assert Message.get("t", 1).views == 2 and Message.get("t", 2).body == "second"
+        with pytest.raises(TransactWriteError) as e:
+            with TransactWrite(connection=connection) as transaction:
+                transaction.save(Message(thread="t", posted=3, body="third"))
+                transaction.condition_check(Message, "t", 1, condition=Message.views == 1)
+        assert e.value.cause_response_code == "TransactionCanceledException"
+        # PynamoDB sends its condition checks first, and gives None for an action that would have gone through.
+        assert [r.code if r else None for r in e.value.cancellation_reasons] == ["ConditionalCheckFailed", None]
+        assert Message.count("t") == 2
+        with TransactGet(connection=connection) as get:
+            first, second = get.get(Message, "t", 1), get.get(Message, "t", 2)
+        assert first.get().views == 2 and second.get().body == "second"
+    finally:
+        Message.delete_table()

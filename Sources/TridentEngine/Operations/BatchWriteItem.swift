@@ -130,6 +130,7 @@ struct BatchWriteItem {
         let names = batch.tables.map(\.name)
         let planned = plan
         let collectionLimit = engine.configuration.itemCollectionLimitBytes
+        let holds = engine.transactionHolds
         engine.write("BatchWriteItem", reply: reply) { draft in
             var unprocessed: [Int] = []
             var units: [String: CapacityShares] = [:]
@@ -139,6 +140,7 @@ struct BatchWriteItem {
                 let name = write.entry.definition.name
                 if current[name] == nil { current[name] = try write.entry.current(in: draft.reader) }
                 let table = current[name]!
+                if let holds, holds.isHeld(table: table.number, itemKey: write.key.storageKey) { throw DynamoError.transactionConflict }
                 let old = try ItemTable.stored(draft.reader, table: table.number, itemKey: write.key.storageKey)
                 let newSize = write.new.map(ItemSize.of)
                 let cost = CapacityUnits.write(oldBytes: old?.size, newBytes: newSize)

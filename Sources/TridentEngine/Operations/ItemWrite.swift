@@ -30,26 +30,45 @@ struct ItemWrite: Sendable {
         let metrics: ItemCollectionMetrics?
     }
 
+    /// The item as the write finds it in the group transaction.
+    struct Found {
+        let table: TableDefinition
+        let stored: StoredItem?
+        let old: Item?
+    }
+
+    func find(_ reader: StoreReader) throws -> Found {
+        let table = try entry.current(in: reader)
+        let stored = try ItemTable.stored(reader, table: table.number, itemKey: key.storageKey)
+        return Found(table: table, stored: stored, old: needsOldItem ? try stored?.item() : nil)
+    }
+
+    /// Makes the write into `draft` once its condition held: the new item, its index entries, the
+    /// item-collection limit, and the capacity (`factor` times the units: 2 in a transaction).
+    func apply(_ found: Found, to draft: inout WriteDraft, factor: Double = 1, collectionLimit: Int) throws -> Outcome {
+        let new = try compute(found.old)
+        let newSize = new.map(ItemSize.of)
+        let units = CapacityUnits.write(oldBytes: found.stored?.size, newBytes: newSize) * factor
+        let effect = try ItemTable.write(
+            table: found.table, itemKey: key.storageKey, old: found.stored, oldItem: needsOldItem ? found.old : nil, new: new,
+            newSize: newSize, reader: draft.reader, into: &draft.changes)
+        try ItemCollectionMetrics.check(effect, limit: collectionLimit)
+        let shares = try draft.chargeWrite(units, indexes: effect.indexes, table: found.table, factor: factor)
+        let metrics = ItemCollectionMetrics(requested: returnsMetrics, table: found.table, partition: key.partition, effect: effect)
+        return Outcome(old: found.old, new: new, shares: shares, table: found.table, metrics: metrics)
+    }
+
     func run(_ engine: Engine, _ operation: StaticString, reply: @escaping Reply, respond: @escaping @Sendable (Outcome) -> [UInt8]) {
         let collectionLimit = engine.configuration.itemCollectionLimitBytes
+        let holds = engine.transactionHolds
         engine.write(operation, reply: reply) { [self] draft in
-            let table = try entry.current(in: draft.reader)
-            let stored = try ItemTable.stored(draft.reader, table: table.number, itemKey: key.storageKey)
-            let old = needsOldItem ? try stored?.item() : nil
-            if let failure = condition.failure(on: old) {
-                try draft.charge(CapacityUnits.write(oldBytes: stored?.size, newBytes: attemptedSize), .write, table: table)
+            let found = try find(draft.reader)
+            if let holds, holds.isHeld(table: found.table.number, itemKey: key.storageKey) { throw DynamoError.transactionConflict }
+            if let failure = condition.failure(on: found.old) {
+                try draft.charge(CapacityUnits.write(oldBytes: found.stored?.size, newBytes: attemptedSize), .write, table: found.table)
                 throw failure
             }
-            let new = try compute(old)
-            let newSize = new.map(ItemSize.of)
-            let units = CapacityUnits.write(oldBytes: stored?.size, newBytes: newSize)
-            let effect = try ItemTable.write(
-                table: table, itemKey: key.storageKey, old: stored, oldItem: needsOldItem ? old : nil, new: new, newSize: newSize,
-                reader: draft.reader, into: &draft.changes)
-            try ItemCollectionMetrics.check(effect, limit: collectionLimit)
-            let shares = try draft.chargeWrite(units, indexes: effect.indexes, table: table)
-            let metrics = ItemCollectionMetrics(requested: returnsMetrics, table: table, partition: key.partition, effect: effect)
-            return Outcome(old: old, new: new, shares: shares, table: table, metrics: metrics)
+            return try apply(found, to: &draft, collectionLimit: collectionLimit)
         } respond: { outcome in
             respond(outcome)
         }

@@ -64,25 +64,8 @@ struct UpdateItem {
 
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
         let request = try UpdateItem(request)
-        let entry = try engine.dataTableEntry(request.tableName)
-        let schema = entry.definition.keySchema
-        let key = try PrimaryKey.exact(request.key, schema: schema)
-        for path in request.update.targetPaths where schema.isKey(path.attribute) {
-            throw DynamoError.invalidParameter("Cannot update attribute \(path.attribute). This attribute is part of the key")
-        }
-        let table = entry.definition
-        if !table.indexes.isEmpty { try IndexKeyValues.checkPaths(request.update.targetPaths, table: table) }
         let update = request.update
-        let keyAttributes = key.attributes(schema)
-        ItemWrite(entry: entry, key: key, condition: request.condition, returnsMetrics: request.returnsMetrics) { old in
-            guard let new = try UpdateApplier.apply(update, to: old, key: keyAttributes) else { return nil }
-            guard ItemSize.of(new) <= ItemSize.maxItemBytes else {
-                throw DynamoError.validation("Item size to update has exceeded the maximum allowed size")
-            }
-            if !table.indexes.isEmpty { try IndexKeyValues.check(new, table: table, byUpdate: true) }
-            return new
-        }
-        .run(engine, "UpdateItem", reply: reply) { outcome in
+        try request.itemWrite(engine).run(engine, "UpdateItem", reply: reply) { outcome in
             let attributes: Item? =
                 switch request.returnValues {
                 case .none: nil
@@ -93,6 +76,28 @@ struct UpdateItem {
                 }
             return writeResponse(
                 attributes, consumed: request.consumedCapacity.report(table: request.tableName, shares: outcome.shares), metrics: outcome.metrics)
+        }
+    }
+
+    /// The write this request makes, checked against its table (also one action of a transaction).
+    func itemWrite(_ engine: Engine) throws(DynamoError) -> ItemWrite {
+        let entry = try engine.dataTableEntry(tableName)
+        let schema = entry.definition.keySchema
+        let key = try PrimaryKey.exact(self.key, schema: schema)
+        for path in update.targetPaths where schema.isKey(path.attribute) {
+            throw DynamoError.invalidParameter("Cannot update attribute \(path.attribute). This attribute is part of the key")
+        }
+        let table = entry.definition
+        if !table.indexes.isEmpty { try IndexKeyValues.checkPaths(update.targetPaths, table: table) }
+        let update = self.update
+        let keyAttributes = key.attributes(schema)
+        return ItemWrite(entry: entry, key: key, condition: condition, returnsMetrics: returnsMetrics) { old in
+            guard let new = try UpdateApplier.apply(update, to: old, key: keyAttributes) else { return nil }
+            guard ItemSize.of(new) <= ItemSize.maxItemBytes else {
+                throw DynamoError.validation("Item size to update has exceeded the maximum allowed size")
+            }
+            if !table.indexes.isEmpty { try IndexKeyValues.check(new, table: table, byUpdate: true) }
+            return new
         }
     }
 }

@@ -53,6 +53,7 @@ final class Sweeper: Sendable {
         var deleted = 0
         let now = engine.clock.now
         guard let range = rule.dueRange(now: now) else { return 0 }
+        forgetExpiredTokens(now: now)
         for table in engine.tables.all where table.ttlAttribute != nil {
             do {
                 while true {
@@ -68,6 +69,25 @@ final class Sweeper: Sendable {
             }
         }
         return deleted
+    }
+
+    /// Drops the transaction tokens past their idempotency window (the other thing that expires).
+    private func forgetExpiredTokens(now: Double) {
+        let before = now - TransactWriteItems.idempotencySeconds
+        do {
+            while true {
+                let old = try engine.replication.read(consistent: true) { reader in
+                    try TransactionTokens.recordedBefore(before, reader, limit: Self.batchSize)
+                }
+                if old.isEmpty { return }
+                _ = try engine.writeAndWait { draft in
+                    for token in old { TransactionTokens.forget(token, into: &draft.changes) }
+                }.get()
+                if old.count < Self.batchSize { return }
+            }
+        } catch {
+            engine.logger.error("forgetting old transaction tokens failed: \(error)")
+        }
     }
 
     /// Deletes the items that are still expired when the write runs; waits for it to be durable.
