@@ -43,9 +43,9 @@ class Client:
     def __init__(self, port):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 
-    def post(self, op, body):
+    def post(self, op, body, api="DynamoDB_20120810."):
         self.conn.request("POST", "/", body=json.dumps(body), headers={
-            "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810." + op,
+            "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": api + op,
             # moto wants something signature-shaped; Trident and the ceilings ignore it.
             "Authorization": "AWS4-HMAC-SHA256 Credential=BENCH/20261125/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0"})
         resp = self.conn.getresponse()
@@ -125,11 +125,13 @@ http {{
     return Server("nginx", ["nginx", "-c", conf, "-p", workdir], port, cpu)
 
 
-def create_table(port, name="bench", indexes=None):
+def create_table(port, name="bench", indexes=None, stream=None):
     request = {
         "TableName": name, "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
         "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]}
+    if stream:
+        request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream}
     for index in indexes or []:
         request.setdefault("GlobalSecondaryIndexes", []).append(index)
         request["AttributeDefinitions"] += [{"AttributeName": k["AttributeName"], "AttributeType": "S"} for k in index["KeySchema"]]
@@ -262,6 +264,8 @@ def main():
                         help="1: also measure indexed tables (Query on a GSI, PutItem with two GSIs, a backfill under writes)")
     parser.add_argument("--transactions", type=int, default=int(os.environ.get("BENCH_TRANSACTIONS", 1)),
                         help="1: also compare a 10-Put TransactWriteItems with a PutItem")
+    parser.add_argument("--streams", type=int, default=int(os.environ.get("BENCH_STREAMS", 1)),
+                        help="1: also compare PutItem with a stream enabled, and time draining a stream")
     parser.add_argument("--size-check", action="store_true", default=bool(os.environ.get("BENCH_SIZE_CHECK")),
                         help="also compare GetItem and PutItem at 16 connections with 10,000 and 1,000,000 items")
     args = parser.parse_args()
@@ -339,6 +343,8 @@ def main():
             indexes(servers, trident, args)
         if args.transactions:
             transactions(servers, trident, args)
+        if args.streams:
+            streams(servers, trident, args)
         if "null" in compared and args.variants:
             variants(servers, trident, compared["null"], args, workdir)
         if args.size_check:
@@ -352,6 +358,21 @@ def main():
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+class alone:
+    """`with alone(servers, trident):` every other server stopped meanwhile."""
+
+    def __init__(self, servers, trident):
+        self.others = [s for s in servers if s is not trident]
+
+    def __enter__(self):
+        for other in self.others:
+            other.pause()
+
+    def __exit__(self, *_):
+        for other in self.others:
+            other.resume()
+
+
 def gsi(name, key, projection):
     return {"IndexName": name, "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}], "Projection": {"ProjectionType": projection}}
 
@@ -362,10 +383,7 @@ def indexes(servers, trident, args):
     against the same Query through byRef, PutItem on each, in alternated cells at 16 connections.
     Then a GSI is added to `plain` while PutItem runs on it: how long the backfill takes, and the
     writes' p99 meanwhile."""
-    for other in servers:
-        if other is not trident:
-            other.pause()
-    try:
+    with alone(servers, trident):
         started = time.time()
         create_table(trident.port, "plain")
         create_table(trident.port, "indexed", [gsi("byRef", "ref", "ALL"), gsi("byOwner", "owner", "KEYS_ONLY")])
@@ -380,9 +398,6 @@ def indexes(servers, trident, args):
         results = alternated(trident, cells, args)
         quiesce()
         backfill = backfill_under_writes(trident, args)
-    finally:
-        for other in servers:
-            other.resume()
     print()
     print(f"{'indexed tables':16} {'req/s':>9} {'p99 ms':>8} {'req/s':>9} {'p99 ms':>8} {'ratio':>6}   (16 connections, medians of {args.rounds} alternated cells)")
     for workload, pair in results.items():
@@ -414,21 +429,46 @@ def transactions(servers, trident, args):
     """A TransactWriteItems of 10 Puts against one PutItem, on the main table, every other server
     stopped: the server time of one against the other (requests/s at 16 connections, the server's
     core saturated)."""
-    for other in servers:
-        if other is not trident:
-            other.pause()
-    try:
+    with alone(servers, trident):
         results = alternated(trident, {"transaction": {"PutItem": {"BENCH_WORKLOAD": "putitem"}, "10-Put transaction": {"BENCH_WORKLOAD": "transact10"}}},
                              args)["transaction"]
-    finally:
-        for other in servers:
-            other.resume()
     single, transaction = results["PutItem"], results["10-Put transaction"]
     print()
     print(f"transactions: PutItem {single['rps']:.0f} req/s (p99 {single['p99_ms']:.3f} ms); TransactWriteItems of 10 Puts"
           f" {transaction['rps']:.0f} req/s (p99 {transaction['p99_ms']:.3f} ms): one transaction costs"
           f" {single['rps'] / transaction['rps'] if transaction['rps'] else 0:.2f} × a PutItem's server time;"
           f" errors {single['errors'] + transaction['errors']}")
+
+
+def streams(servers, trident, args):
+    """A table with a NEW_AND_OLD_IMAGES stream beside the main one, every other server stopped:
+    draining the stream of its preload (one record per item) with GetRecords of 1,000, then
+    PutItem on each table in alternated cells."""
+    with alone(servers, trident):
+        create_table(trident.port, "streamed", stream="NEW_AND_OLD_IMAGES")
+        preload(trident.port, 0, args.items, table="streamed")
+        settle()
+        client = Client(trident.port)
+        arn = client.post("DescribeTable", {"TableName": "streamed"})["Table"]["LatestStreamArn"]
+        started = time.perf_counter()
+        drained = 0
+        shards = client.post("DescribeStream", {"StreamArn": arn}, api="DynamoDBStreams_20120810.")["StreamDescription"]["Shards"]
+        for shard in shards:
+            iterator = client.post("GetShardIterator", {"StreamArn": arn, "ShardId": shard["ShardId"], "ShardIteratorType": "TRIM_HORIZON"},
+                                   api="DynamoDBStreams_20120810.")["ShardIterator"]
+            while iterator:
+                page = client.post("GetRecords", {"ShardIterator": iterator, "Limit": 1000}, api="DynamoDBStreams_20120810.")
+                drained += len(page["Records"])
+                if not page["Records"]:
+                    break
+                iterator = page.get("NextShardIterator")
+        drain_seconds = time.perf_counter() - started
+        results = alternated(trident, {"putitem": {"no stream": {"BENCH_TABLE": "bench"}, "stream": {"BENCH_TABLE": "streamed"}}}, args)["putitem"]
+    plain, streamed = results["no stream"], results["stream"]
+    print()
+    print(f"streams: PutItem {plain['rps']:.0f} req/s without a stream, {streamed['rps']:.0f} with a NEW_AND_OLD_IMAGES stream"
+          f" ({ratio(streamed['rps'], plain['rps']).strip()} ×); GetRecords drained {drained} records in {drain_seconds:.2f} s;"
+          f" errors {plain['errors'] + streamed['errors']}")
 
 
 def backfill_under_writes(trident, args):

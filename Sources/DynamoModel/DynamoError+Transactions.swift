@@ -68,3 +68,37 @@ extension DynamoError {
 
     public static let multipleOperationsOnOneItem = validation("Transaction request cannot include multiple operations on one item")
 }
+
+// MARK: streams
+
+extension DynamoError {
+    public static func streamNotFound(_ arn: String) -> DynamoError {
+        DynamoError(type: dynamoNamespace + "ResourceNotFoundException", message: "Requested resource not found: Stream: \(arn) not found")
+    }
+
+    public static func shardNotFound(_ shard: String, arn: String) -> DynamoError {
+        DynamoError(
+            type: dynamoNamespace + "ResourceNotFoundException",
+            message: "Requested resource not found: Shard does not exist")
+    }
+
+    public static let trimmedData = DynamoError(
+        type: dynamoNamespace + "TrimmedDataAccessException",
+        message: "The data you are trying to access has been trimmed")
+
+    public static let expiredIterator = DynamoError(
+        type: dynamoNamespace + "ExpiredIteratorException", message: "The provided iterator exceeds the maximum age allowed.")
+}
+
+// MARK: tags and backups
+
+extension DynamoError {
+    /// A ResourceNotFoundException with its own message.
+    public init(resourceNotFound message: String) {
+        self.init(type: Self.dynamoNamespace + "ResourceNotFoundException", message: message)
+    }
+
+    public static func tableNotFoundForBackups(_ name: String) -> DynamoError {
+        DynamoError(type: dynamoNamespace + "TableNotFoundException", message: "Table not found: \(name)")
+    }
+}

@@ -32,6 +32,13 @@ public struct JSONWriter: Sendable {
         needsComma = true
     }
 
+    /// A value already written as JSON (a stored stream record).
+    public mutating func raw(_ json: [UInt8]) {
+        separate()
+        bytes += json
+        needsComma = true
+    }
+
     /// Writes a member name; the next value written is its value.
     public mutating func key(_ name: String) {
         separate()

@@ -33,6 +33,36 @@ extension TableDefinition {
             for index in indexes { index.writeStorageJSON(to: &w) }
             w.endArray()
         }
+        if !streams.isEmpty {
+            w.key("streams")
+            w.beginArray()
+            for stream in streams {
+                w.beginObject()
+                w.key("number"); w.number(Int(stream.number))
+                w.key("label"); w.string(stream.label)
+                w.key("view"); w.string(stream.viewType.rawValue)
+                w.key("created"); w.number(stream.created)
+                w.key("shardSeconds"); w.number(stream.shardSeconds)
+                if let disabled = stream.disabledAt { w.key("disabled"); w.number(disabled) }
+                w.endObject()
+            }
+            w.endArray()
+        }
+        if !tags.isEmpty {
+            w.key("tags")
+            w.beginArray()
+            for tag in tags {
+                w.beginArray()
+                w.string(tag.key)
+                w.string(tag.value)
+                w.endArray()
+            }
+            w.endArray()
+        }
+        if deletionProtection { w.key("deletionProtection"); w.bool(true) }
+        if pointInTimeRecovery { w.key("pitr"); w.bool(true) }
+        if let tableClass { w.key("tableClass"); w.string(tableClass) }
+        if let tableClassUpdated { w.key("tableClassUpdated"); w.number(tableClassUpdated) }
         w.endObject()
         return w.bytes
     }
@@ -77,6 +107,29 @@ extension TableDefinition {
         if case let .array(list) = o["indexes"] {
             indexes = try list.map { try SecondaryIndex(storageJSON: $0) }
         }
+        if case let .array(list) = o["streams"] {
+            streams = try list.map { value in
+                guard case let .object(s) = value, case let .number(n)? = s["number"], case let .string(label)? = s["label"],
+                    case let .string(view)? = s["view"], let viewType = StreamViewType(rawValue: view), case let .number(created)? = s["created"],
+                    case let .number(shard)? = s["shardSeconds"]
+                else { throw Varint.Corrupt("table definition: streams") }
+                var disabled: Double?
+                if case let .number(d)? = s["disabled"] { disabled = Double(d) }
+                return TableStream(
+                    number: UInt32(n) ?? 0, label: label, viewType: viewType, created: Double(created) ?? 0, shardSeconds: Double(shard) ?? 14_400,
+                    disabledAt: disabled)
+            }
+        }
+        if case let .array(list) = o["tags"] {
+            tags = list.compactMap { value in
+                guard case let .array(pair) = value, pair.count == 2, case let .string(k) = pair[0], case let .string(v) = pair[1] else { return nil }
+                return TableTag(key: k, value: v)
+            }
+        }
+        if case .bool(true)? = o["deletionProtection"] { deletionProtection = true }
+        if case .bool(true)? = o["pitr"] { pointInTimeRecovery = true }
+        if case let .string(c)? = o["tableClass"] { tableClass = c }
+        tableClassUpdated = number("tableClassUpdated")
     }
 }
 

@@ -69,6 +69,16 @@ public struct TimeToLiveSetting: Sendable, Hashable {
     }
 }
 
+public struct TableTag: Sendable, Hashable {
+    public var key: String
+    public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+}
+
 /// Everything the catalog stores about a table.
 public struct TableDefinition: Sendable, Hashable {
     public var name: String
@@ -88,6 +98,14 @@ public struct TableDefinition: Sendable, Hashable {
     public var timeToLive: TimeToLiveSetting?
     /// Global indexes first, then local ones, each in the order created.
     public var indexes: [SecondaryIndex] = []
+    /// Its streams, oldest first: the last may be enabled; disabled ones stay for their retention.
+    public var streams: [TableStream] = []
+    /// Tags in the order they were added (keys unique).
+    public var tags: [TableTag] = []
+    public var deletionProtection = false
+    public var pointInTimeRecovery = false
+    public var tableClass: String?
+    public var tableClassUpdated: Double?
 
     public init(
         name: String, id: String, number: UInt32, arn: String, keySchema: KeySchema, attributeDefinitions: [KeyElement],

@@ -14,9 +14,10 @@ struct WriteDraft {
     fileprivate let capacity: CapacityLimiter
     fileprivate(set) var charges: [CapacityLimiter.Charge] = []
 
-    fileprivate init(reader: StoreReader, capacity: CapacityLimiter) {
+    fileprivate init(reader: StoreReader, capacity: CapacityLimiter, time: Double) {
         self.reader = reader
         self.capacity = capacity
+        changes.time = time
     }
 
     /// Takes `units` from the table's bucket, or throws ProvisionedThroughputExceededException.
@@ -70,7 +71,7 @@ extension Engine {
         _ operation: StaticString, reply: @escaping Reply, _ body: @escaping WriteBody<Output>, respond: @escaping @Sendable (Output) -> [UInt8]
     ) {
         replication.write(
-            EngineWrite(capacity: capacity, body: body) { [self] result in
+            EngineWrite(capacity: capacity, clock: clock, body: body) { [self] result in
                 switch result {
                 case let .success(output): reply(.success(respond(output)))
                 case let .failure(error): reply(.failure(fault(error, operation)))
@@ -83,7 +84,7 @@ extension Engine {
         let done = DispatchSemaphore(value: 0)
         let outcome = Mutex<Result<Output, any Error>?>(nil)
         replication.write(
-            EngineWrite(capacity: capacity, body: body) { result in
+            EngineWrite(capacity: capacity, clock: clock, body: body) { result in
                 outcome.withLock { $0 = result }
                 done.signal()
             })
@@ -98,6 +99,7 @@ extension Engine {
 /// gives the capacity back.
 final class EngineWrite<Output: Sendable>: WriteTask, @unchecked Sendable {
     private let capacity: CapacityLimiter
+    private let clock: Clock
     private let body: Engine.WriteBody<Output>
     private let completion: @Sendable (Result<Output, any Error>) -> Void
     // Set by `prepare` on the writer, read by `finish` after the group: ordered by the group's hand-off.
@@ -105,14 +107,19 @@ final class EngineWrite<Output: Sendable>: WriteTask, @unchecked Sendable {
     private var bodyError: (any Error)?
     private var charges: [CapacityLimiter.Charge] = []
 
-    init(capacity: CapacityLimiter, body: @escaping Engine.WriteBody<Output>, completion: @escaping @Sendable (Result<Output, any Error>) -> Void) {
+    init(
+        capacity: CapacityLimiter, clock: Clock, body: @escaping Engine.WriteBody<Output>,
+        completion: @escaping @Sendable (Result<Output, any Error>) -> Void
+    ) {
         self.capacity = capacity
+        self.clock = clock
         self.body = body
         self.completion = completion
     }
 
     func prepare(_ reader: StoreReader) throws -> [StorageOp] {
-        var draft = WriteDraft(reader: reader, capacity: capacity)
+        // Decided on the writer, so stream records are timed in commit order.
+        var draft = WriteDraft(reader: reader, capacity: capacity, time: clock.now)
         do {
             output = try body(&draft)
             charges = draft.charges

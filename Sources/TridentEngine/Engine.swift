@@ -128,10 +128,27 @@ public final class Engine: Sendable {
         "DescribeTimeToLive": DescribeTimeToLive.run,
         "TransactWriteItems": TransactWriteItems.run,
         "TransactGetItems": TransactGetItems.run,
+        "TagResource": TagResource.run,
+        "UntagResource": TagResource.untag,
+        "ListTagsOfResource": TagResource.list,
+        "DescribeLimits": AccountSettings.describeLimits,
+        "DescribeContinuousBackups": AccountSettings.describeContinuousBackups,
+        "UpdateContinuousBackups": AccountSettings.updateContinuousBackups,
+    ]
+
+    static let streamsTargetPrefix = "DynamoDBStreams_20120810."
+
+    /// The DynamoDB Streams API, served on the same port.
+    static let streamOperations: [String: Handler] = [
+        "ListStreams": ListStreams.run,
+        "DescribeStream": DescribeStream.run,
+        "GetShardIterator": GetShardIterator.run,
+        "GetRecords": GetRecords.run,
     ]
 
     /// The handlers by their full `X-Amz-Target`, so dispatch is one lookup without building strings.
-    static let targets: [String: Handler] = Dictionary(uniqueKeysWithValues: operations.map { (targetPrefix + $0.key, $0.value) })
+    static let targets: [String: Handler] = Dictionary(
+        uniqueKeysWithValues: operations.map { (targetPrefix + $0.key, $0.value) } + streamOperations.map { (streamsTargetPrefix + $0.key, $0.value) })
 
     static let getItemTarget = targetPrefix + "GetItem"
 

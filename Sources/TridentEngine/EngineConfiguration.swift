@@ -27,6 +27,9 @@ public struct EngineConfiguration: Sendable {
     /// How long a transaction holds its items (`--transaction-window-ms`): other writes to them
     /// meet the service's conflict errors meanwhile. 0: transactions hold nothing.
     public var transactionWindowMilliseconds: Int = 0
+    /// How long each stream shard stays open before a child takes over (`--stream-shard-seconds`;
+    /// the service rolls over about every four hours).
+    public var streamShardSeconds: Double = 14_400
     /// Items a global index backfill adds per second (`--backfill-rate`); nil: as fast as it can.
     public var backfillItemsPerSecond: Int?
     /// The largest item collection (a partition's items and their local-index entries) a table

@@ -85,6 +85,20 @@ public final class Router: Sendable {
             respond(Response(status: .notFound, contentType: Self.json10, body: Self.notTheAPI))
             return
         }
+        if request.target == Self.describeEndpointsTarget {
+            // The one answer that depends on how the client reached the server: its Host.
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("Endpoints")
+            w.beginArray()
+            w.beginObject()
+            w.key("Address"); w.string(request.host ?? defaultHost)
+            w.key("CachePeriodInMinutes"); w.number(1440)
+            w.endObject()
+            w.endArray()
+            w.endObject()
+            return respond(Response(status: .ok, contentType: contentType, body: w.bytes))
+        }
         backend.handle(target: request.target, body: request.body) { result in
             switch result {
             case let .success(body):
@@ -95,6 +109,7 @@ public final class Router: Sendable {
         }
     }
 
+    private static let describeEndpointsTarget = "DynamoDB_20120810.DescribeEndpoints"
     private static let notTheAPI = Array("<UnknownOperationException/>\n".utf8)
 
     /// The system's time (signatures are checked against real time, whatever the controlled clock says).

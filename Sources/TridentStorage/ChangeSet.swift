@@ -9,10 +9,15 @@ public struct ChangeSet: Sendable {
     private var statistics: [UInt32: Catalog.Statistics] = [:]
     /// Each touched item collection's size, as the write leaves it (tables with local indexes).
     private var collections: [[UInt8]: Int] = [:]
+    /// Each touched stream's cursor, as the write leaves it.
+    private var streamCursors: [UInt32: StreamLog.Cursor] = [:]
+    /// When the write happens by Trident's clock (seconds since the epoch): the time of the
+    /// stream records it makes.
+    public var time: Double = 0
 
     public init() {}
 
-    public var isEmpty: Bool { changes.isEmpty && statistics.isEmpty && collections.isEmpty }
+    public var isEmpty: Bool { changes.isEmpty && statistics.isEmpty && collections.isEmpty && streamCursors.isEmpty }
 
     /// Everything to apply, statistics and collection sizes last.
     public var ops: [StorageOp] {
@@ -20,6 +25,7 @@ public struct ChangeSet: Sendable {
             + collections.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { key, size in
                 size > 0 ? .put(.catalog, key: key, value: Catalog.encode(size: size)) : .delete(.catalog, key: key)
             }
+            + streamCursors.sorted { $0.key < $1.key }.map { .put(.catalog, key: StreamLog.cursorKey($0.key), value: $0.value.bytes) }
     }
 
     public mutating func put(_ db: StoreDatabase, _ key: [UInt8], _ value: [UInt8]) {
@@ -56,6 +62,23 @@ public struct ChangeSet: Sendable {
 
     mutating func setCollectionSize(_ size: Int, key: [UInt8]) {
         collections[key] = size
+    }
+
+    /// A stream's cursor as this change set leaves it (read once, then kept here).
+    mutating func streamCursor(_ stream: UInt32, _ reader: StoreReader) throws -> StreamLog.Cursor {
+        if let known = streamCursors[stream] { return known }
+        let stored = try StreamLog.cursor(reader, stream: stream)
+        streamCursors[stream] = stored
+        return stored
+    }
+
+    mutating func setStreamCursor(_ cursor: StreamLog.Cursor, stream: UInt32) {
+        streamCursors[stream] = cursor
+    }
+
+    /// The stream is going: its cursor is dropped, not rewritten.
+    mutating func forgetStreamCursor(_ stream: UInt32) {
+        streamCursors[stream] = nil
     }
 
     /// The table is going: its statistics record is dropped, not rewritten.

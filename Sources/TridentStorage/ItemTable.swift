@@ -38,10 +38,12 @@ public enum ItemTable {
     /// what is stored now: callers read it through `reader` to evaluate conditions anyway (and pass
     /// its attributes as `oldItem` when they decoded them). `newSize` saves measuring `new` again
     /// when the caller has.
+    /// With a stream enabled, the change is also its record (`byTTL`: a TTL deletion, which the
+    /// record attributes to the service).
     @discardableResult
     public static func write(
         table: TableDefinition, itemKey: [UInt8], old: StoredItem?, oldItem: Item? = nil, new: Item?, newSize: Int? = nil,
-        reader: StoreReader, into changes: inout ChangeSet
+        reader: StoreReader, into changes: inout ChangeSet, byTTL: Bool = false
     ) throws -> Effect {
         if old == nil && new == nil { return Effect() }
         let key = storageKey(table: table.number, itemKey: itemKey)
@@ -60,8 +62,16 @@ public enum ItemTable {
                 table: table.number, itemKey: itemKey, from: try old?.expiry(attribute: attribute),
                 to: new.flatMap { ExpiryIndex.expiry(of: $0, attribute: attribute) }, into: &changes)
         }
-        guard !table.indexes.isEmpty else { return Effect() }
+        let stream = table.enabledStream
+        guard !table.indexes.isEmpty || stream != nil else { return Effect() }
         let before = try oldItem ?? old?.item()
+        if let stream, let event = StreamRecord.event(old: before, new: new) {
+            let time = changes.time
+            try StreamLog.append(stream: stream, time: time, into: &changes, reader: reader) { sequence in
+                StreamRecord.json(event, table: table, stream: stream, old: before, new: new, time: time, sequence: sequence, byTTL: byTTL)
+            }
+        }
+        guard !table.indexes.isEmpty else { return Effect() }
         var effect = Effect()
         effect.indexes = try IndexTable.maintain(table: table, itemKey: itemKey, old: before, new: new, reader: reader, into: &changes)
         if table.hasLocalIndexes {

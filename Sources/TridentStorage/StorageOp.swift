@@ -8,6 +8,8 @@ public enum StoreDatabase: UInt8, Sendable, CaseIterable {
     case expiry = 3
     /// Secondary-index entries, keyed `index number ‖ index key ‖ table key digest` (see `IndexKeyEncoding`).
     case indexes = 4
+    /// Stream records, keyed `stream number ‖ shard number ‖ sequence` (see `StreamLog`).
+    case streams = 5
 }
 
 /// One change to the data, as a write computed it: what the log records and what a replay after a

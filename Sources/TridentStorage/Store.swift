@@ -254,6 +254,7 @@ struct Databases: Sendable {
     let items: Database
     let expiry: Database
     let indexes: Database
+    let streams: Database
     /// Facts about this copy, never logged: its position.
     let local: Database
 
@@ -262,6 +263,7 @@ struct Databases: Sendable {
         items = try txn.openDatabase("items")
         expiry = try txn.openDatabase("expiry")
         indexes = try txn.openDatabase("indexes")
+        streams = try txn.openDatabase("streams")
         local = try txn.openDatabase("local")
     }
 
@@ -271,6 +273,7 @@ struct Databases: Sendable {
         case .items: items
         case .expiry: expiry
         case .indexes: indexes
+        case .streams: streams
         }
     }
 

@@ -69,6 +69,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "How long in ms a transaction holds its items: other writes to them meanwhile get the service's conflict errors (0: none).")
     var transactionWindowMs = 0
 
+    @Option(help: "Seconds each stream shard stays open before a child shard takes over (the service: about four hours).")
+    var streamShardSeconds = 14_400.0
+
     @Option(help: "Items per second a new global secondary index is backfilled at (default: as fast as it can), to watch it CREATING.")
     var backfillRate: Int?
 
@@ -122,6 +125,7 @@ struct Serve: AsyncParsableCommand {
         if replicationLagMs < 0 { throw ValidationError("--replication-lag-ms must be zero or more") }
         if gsiLagMs < 0 { throw ValidationError("--gsi-lag-ms must be zero or more") }
         if transactionWindowMs < 0 { throw ValidationError("--transaction-window-ms must be zero or more") }
+        if !(streamShardSeconds >= 1) { throw ValidationError("--stream-shard-seconds must be at least 1") }
         if let backfillRate, backfillRate < 1 { throw ValidationError("--backfill-rate must be at least 1 item per second") }
         if itemCollectionLimitMb < 1 { throw ValidationError("--item-collection-limit-mb must be at least 1") }
         if !(ttlGraceSeconds >= 0) { throw ValidationError("--ttl-grace-seconds must be zero or more") }
@@ -178,6 +182,7 @@ struct Serve: AsyncParsableCommand {
         configuration.replicationLagMilliseconds = replicationLagMs
         configuration.gsiLagMilliseconds = gsiLagMs
         configuration.transactionWindowMilliseconds = transactionWindowMs
+        configuration.streamShardSeconds = streamShardSeconds
         configuration.backfillItemsPerSecond = backfillRate
         configuration.itemCollectionLimitBytes = itemCollectionLimitMb << 20
         configuration.checkpointInterval = checkpointInterval

@@ -54,3 +54,34 @@ def test_cli_queries_scans_batches_and_ttl(endpoint, tmp_path):
     assert aws(endpoint, "describe-time-to-live", "--table-name", name)["TimeToLiveDescription"] == {
         "TimeToLiveStatus": "ENABLED", "AttributeName": "expires"}
     aws(endpoint, "delete-table", "--table-name", name)
+
+
+def test_cli_streams_tags_and_indexes(endpoint):
+    name = "cli_" + uuid.uuid4().hex[:8]
+    created = aws(endpoint, "create-table", "--table-name", name,
+                  "--attribute-definitions", "AttributeName=id,AttributeType=S", "AttributeName=owner,AttributeType=S",
+                  "--key-schema", "AttributeName=id,KeyType=HASH", "--billing-mode", "PAY_PER_REQUEST",
+                  "--global-secondary-indexes", "IndexName=byOwner,KeySchema=[{AttributeName=owner,KeyType=HASH}],Projection={ProjectionType=ALL}",
+                  "--stream-specification", "StreamEnabled=true,StreamViewType=NEW_IMAGE",
+                  "--tags", "Key=team,Value=web")
+    arn = created["TableDescription"]["LatestStreamArn"]
+    aws(endpoint, "put-item", "--table-name", name, "--item", '{"id": {"S": "u1"}, "owner": {"S": "ann"}}')
+    found = aws(endpoint, "query", "--table-name", name, "--index-name", "byOwner",
+                "--key-condition-expression", "#o = :o", "--expression-attribute-names", '{"#o": "owner"}',
+                "--expression-attribute-values", '{":o": {"S": "ann"}}')
+    assert found["Count"] == 1
+    assert aws(endpoint, "list-tags-of-resource", "--resource-arn", created["TableDescription"]["TableArn"])["Tags"] == [{"Key": "team", "Value": "web"}]
+    env = dict(os.environ, AWS_ACCESS_KEY_ID="trident", AWS_SECRET_ACCESS_KEY="trident", AWS_DEFAULT_REGION="us-east-1")
+
+    def streams(*args):
+        out = subprocess.run(["aws", "dynamodbstreams", *args, "--endpoint-url", endpoint, "--output", "json"],
+                             env=env, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    assert [s["StreamArn"] for s in streams("list-streams", "--table-name", name)["Streams"]] == [arn]
+    [shard] = streams("describe-stream", "--stream-arn", arn)["StreamDescription"]["Shards"]
+    iterator = streams("get-shard-iterator", "--stream-arn", arn, "--shard-id", shard["ShardId"], "--shard-iterator-type", "TRIM_HORIZON")["ShardIterator"]
+    [record] = streams("get-records", "--shard-iterator", iterator)["Records"]
+    assert record["eventName"] == "INSERT" and record["dynamodb"]["NewImage"]["owner"] == {"S": "ann"}
+    aws(endpoint, "delete-table", "--table-name", name)

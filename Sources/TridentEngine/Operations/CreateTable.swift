@@ -4,8 +4,7 @@ import TridentStorage
 
 /// CreateTable: the table is ACTIVE as soon as the call returns (DynamoDB takes seconds, and SDK
 /// waiters poll every 20 s; apps that write right after creating must not fail here).
-/// Its secondary indexes are ACTIVE with it (there is nothing to backfill); streams are refused
-/// rather than ignored.
+/// Its secondary indexes are ACTIVE with it (there is nothing to backfill), and so is its stream.
 struct CreateTable {
     let name: String
     let keySchema: KeySchema
@@ -14,6 +13,10 @@ struct CreateTable {
     let throughput: ProvisionedThroughput
     /// Numbered when the table is created.
     let indexes: [SecondaryIndex]
+    let stream: StreamSettings?
+    let tags: [TableTag]
+    let deletionProtection: Bool
+    let tableClass: String?
 
     init(_ request: RequestFields) throws(DynamoError) {
         let name = try TableNames.validateControlPlane(try request.string("TableName"))
@@ -28,8 +31,12 @@ struct CreateTable {
         let keys = try NamedElement.list(keyList, structType: "KeySchemaElement", typeKey: "KeyType")
         let globalIndexes = try IndexRequest.list(try request.list("GlobalSecondaryIndexes"), kind: .global)
         let localIndexes = try IndexRequest.list(try request.list("LocalSecondaryIndexes"), kind: .local)
+        let deletionProtection = try request.bool("DeletionProtectionEnabled")
+        let tableClass = try request.string("TableClass")
 
         var violations = ConstraintViolations()
+        let stream = try StreamSettings.read(request, violations: &violations)
+        let tags = try TagRules.read(try request.list("Tags"))
         if let definitions {
             for (i, d) in definitions.enumerated() {
                 let path = "attributeDefinitions.\(i + 1).member"
@@ -92,11 +99,15 @@ struct CreateTable {
             throw DynamoError.invalidParameter(
                 "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions")
         }
-        for unsupported in ["StreamSpecification", "SSESpecification"] {
-            if case let .object(o)? = request.value(unsupported), o["StreamEnabled"] == .bool(true) || o["Enabled"] == .bool(true) {
-                throw DynamoError.validation("Trident does not support \(unsupported) yet")
-            }
+        if case let .object(o)? = request.value("SSESpecification"), o["Enabled"] == .bool(true) {
+            throw DynamoError.validation("Trident does not support SSESpecification yet")
         }
+        try TableClasses.check(tableClass)
+        try stream?.check(creating: true)
+        self.stream = stream
+        self.tags = try TagRules.merge(tags ?? [], into: [])
+        self.deletionProtection = deletionProtection ?? false
+        self.tableClass = tableClass
 
         let elements = defs.map { KeyElement(name: $0.name ?? "", type: ScalarAttributeType(rawValue: $0.type ?? "S") ?? .string) }
         func element(_ name: String) -> KeyElement {
@@ -122,7 +133,8 @@ struct CreateTable {
             if try Catalog.definitionBytes(draft.reader, name: create.name) != nil {
                 throw DynamoError.tableAlreadyExists(create.name)
             }
-            let numbers = try Catalog.allocateNumbers(1 + create.indexes.count, draft.reader, &draft.changes)
+            let streamView = create.stream?.enabled == true ? create.stream?.viewType : nil
+            let numbers = try Catalog.allocateNumbers(1 + create.indexes.count + (streamView == nil ? 0 : 1), draft.reader, &draft.changes)
             var table = TableDefinition(
                 name: create.name, id: UUID().uuidString.lowercased(), number: numbers[0],
                 arn: "arn:aws:dynamodb:\(configuration.region):\(configuration.accountID):table/\(create.name)",
@@ -132,6 +144,17 @@ struct CreateTable {
             for (var index, number) in zip(create.indexes, numbers.dropFirst()) {
                 index.number = number
                 table.indexes.append(index)
+            }
+            if let streamView {
+                table.streams = [
+                    StreamSettings.newStream(streamView, number: numbers.last!, now: table.creationDateTime, shardSeconds: configuration.streamShardSeconds)
+                ]
+            }
+            table.tags = create.tags
+            table.deletionProtection = create.deletionProtection
+            if let tableClass = create.tableClass {
+                table.tableClass = tableClass
+                table.tableClassUpdated = table.creationDateTime
             }
             Catalog.save(table, &draft.changes)
             return table

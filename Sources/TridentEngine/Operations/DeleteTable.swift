@@ -9,8 +9,14 @@ struct DeleteTable {
         guard engine.tables.table(name) != nil else { throw DynamoError.tableNotFound(name) }
         engine.write("DeleteTable", reply: reply) { draft in
             guard let table = try Catalog.table(draft.reader, name: name) else { throw DynamoError.tableNotFound(name) }
+            if table.deletionProtection {
+                throw DynamoError.validation(
+                    "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.")
+            }
             let figures = try TableFigures.read(draft.reader, table)
             Catalog.drop(table, &draft.changes)
+            // Its streams go with it (the service keeps them readable for a day; Trident does not).
+            for stream in table.streams { StreamLog.drop(stream: stream.number, into: &draft.changes) }
             return (table, figures)
         } respond: { (table, figures) in
             engine.tables.remove(table.name)

@@ -62,7 +62,31 @@ extension JSONWriter {
                 endArray()
             }
         }
+        streamFields(table)
+        if let tableClass = table.tableClass {
+            key("TableClassSummary")
+            beginObject()
+            key("TableClass"); string(tableClass)
+            if let updated = table.tableClassUpdated { key("LastUpdateDateTime"); number(updated) }
+            endObject()
+        }
+        key("DeletionProtectionEnabled"); bool(table.deletionProtection)
         endObject()
+    }
+
+    /// The enabled stream's specification, and the newest stream's label and ARN (kept after it
+    /// is disabled, as the service does).
+    private mutating func streamFields(_ table: TableDefinition) {
+        guard let latest = table.streams.last else { return }
+        if let enabled = table.enabledStream {
+            key("StreamSpecification")
+            beginObject()
+            key("StreamEnabled"); bool(true)
+            key("StreamViewType"); string(enabled.viewType.rawValue)
+            endObject()
+        }
+        key("LatestStreamLabel"); string(latest.label)
+        key("LatestStreamArn"); string(table.streamArn(latest))
     }
 
     private mutating func indexDescription(_ index: SecondaryIndex, of table: TableDefinition, figures: Catalog.Statistics) {

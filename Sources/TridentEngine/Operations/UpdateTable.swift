@@ -21,7 +21,10 @@ enum UpdateTable {
         let definitionList = try NamedElement.list(
             try request.list("AttributeDefinitions"), structType: "AttributeDefinition", typeKey: "AttributeType")
 
+        let deletionProtection = try request.bool("DeletionProtectionEnabled")
+        let tableClass = try request.string("TableClass")
         var violations = ConstraintViolations()
+        let stream = try StreamSettings.read(request, violations: &violations)
         if !TableNames.matchesPattern(name) { violations.add(Constraint.pattern(name, "tableName")) }
         violations.oneOf(billingText, "billingMode", ["PROVISIONED", "PAY_PER_REQUEST"])
         if throughputFields != nil { ThroughputRules.collect(read: readUnits, write: writeUnits, into: &violations) }
@@ -33,14 +36,19 @@ enum UpdateTable {
         }
         let updates = try updateList.map { (list) throws(DynamoError) in try IndexUpdates(list, violations: &violations) }
         try violations.check()
-        if request.has("StreamSpecification") || request.has("SSESpecification") || request.has("ReplicaUpdates") {
-            throw DynamoError.validation("Trident supports only ProvisionedThroughput, BillingMode and GlobalSecondaryIndexUpdates in UpdateTable")
+        if request.has("SSESpecification") || request.has("ReplicaUpdates") {
+            throw DynamoError.validation(
+                "Trident does not support SSESpecification or ReplicaUpdates in UpdateTable (encryption and global tables are the service's)")
         }
         let changesTable = throughputFields != nil || billingText != nil
+        let changesSettings = stream != nil || deletionProtection != nil || tableClass != nil
         if let updateList, updateList.isEmpty {
-            throw changesTable ? DynamoError.invalidParameter("List of GlobalSecondaryIndexUpdates is empty") : DynamoError.validation(nothingToUpdate)
+            throw changesTable || changesSettings
+                ? DynamoError.invalidParameter("List of GlobalSecondaryIndexUpdates is empty") : DynamoError.validation(nothingToUpdate)
         }
-        guard changesTable || updates != nil else { throw DynamoError.validation(nothingToUpdate) }
+        guard changesTable || changesSettings || updates != nil else { throw DynamoError.validation(nothingToUpdate) }
+        try stream?.check(creating: false)
+        try TableClasses.check(tableClass)
         try updates?.checkShape(alsoChangingThroughput: throughputFields != nil)
         try ThroughputRules.checkBounds(read: readUnits, write: writeUnits)
         guard engine.tables.table(name) != nil else { throw DynamoError.tableNotFound(name) }
@@ -50,12 +58,22 @@ enum UpdateTable {
         }
         let now = (engine.clock.now * 1000).rounded() / 1000
         let requestedBilling = billingText.flatMap(BillingMode.init(rawValue:))
+        let shardSeconds = engine.configuration.streamShardSeconds
         engine.write("UpdateTable", reply: reply) { draft in
             guard var table = try Catalog.table(draft.reader, name: name) else { throw DynamoError.tableNotFound(name) }
             if changesTable {
                 try changeThroughput(
                     &table, billing: requestedBilling, read: readUnits, write: writeUnits, hasThroughput: throughputFields != nil,
                     indexUpdates: updates, now: now)
+            }
+            if let stream {
+                let number = stream.enabled ? try Catalog.allocateNumbers(1, draft.reader, &draft.changes)[0] : 0
+                try changeStream(&table, to: stream, number: number, now: now, shardSeconds: shardSeconds)
+            }
+            if let deletionProtection { table.deletionProtection = deletionProtection }
+            if let tableClass, tableClass != (table.tableClass ?? "STANDARD") {
+                table.tableClass = tableClass
+                table.tableClassUpdated = now
             }
             var created: SecondaryIndex?
             if let updates {
@@ -121,5 +139,23 @@ enum UpdateTable {
             table.throughput = ThroughputRules.changed(old, read: read, write: write, now: now)
         }
         table.billingMode = .provisioned
+    }
+
+    /// Enables a new stream (a new label) or disables the enabled one, which stays readable for
+    /// its retention period.
+    static func changeStream(_ table: inout TableDefinition, to settings: StreamSettings, number: UInt32, now: Double, shardSeconds: Double)
+        throws(DynamoError)
+    {
+        if settings.enabled, let viewType = settings.viewType {
+            if table.enabledStream != nil {
+                throw DynamoError.validation("Table already has an enabled stream: TableName: \(table.name)")
+            }
+            table.streams.append(StreamSettings.newStream(viewType, number: number, now: now, shardSeconds: shardSeconds))
+        } else {
+            guard let i = table.streams.indices.last, table.streams[i].isEnabled else {
+                throw DynamoError.validation("Table has no stream to disable: TableName: \(table.name)")
+            }
+            table.streams[i].disabledAt = now
+        }
     }
 }

@@ -54,6 +54,7 @@ final class Sweeper: Sendable {
         let now = engine.clock.now
         guard let range = rule.dueRange(now: now) else { return 0 }
         forgetExpiredTokens(now: now)
+        trimStreams(now: now)
         for table in engine.tables.all where table.ttlAttribute != nil {
             do {
                 while true {
@@ -69,6 +70,36 @@ final class Sweeper: Sendable {
             }
         }
         return deleted
+    }
+
+    /// Deletes stream records older than the retention period, and streams disabled for longer.
+    private func trimStreams(now: Double) {
+        let horizon = now - TableStream.retentionSeconds
+        for table in engine.tables.all where !table.streams.isEmpty {
+            do {
+                for stream in table.streams {
+                    // Most passes find nothing to trim: only a read then.
+                    let oldest = try engine.replication.read(consistent: true) { try StreamLog.oldestTime($0, stream: stream.number) }
+                    guard let oldest, oldest < horizon else { continue }
+                    while try engine.writeAndWait({ draft in
+                        try StreamLog.trim(draft.reader, stream: stream.number, before: horizon, limit: Self.batchSize, into: &draft.changes)
+                    }).get() == Self.batchSize {}
+                }
+                guard table.streams.contains(where: { ($0.disabledAt ?? now) < horizon }) else { continue }
+                let updated = try engine.writeAndWait { draft -> TableDefinition? in
+                    guard var current = try Catalog.table(draft.reader, name: table.name), current.id == table.id else { return nil }
+                    for stream in current.streams where (stream.disabledAt ?? now) < horizon {
+                        StreamLog.drop(stream: stream.number, into: &draft.changes)
+                    }
+                    current.streams.removeAll { ($0.disabledAt ?? now) < horizon }
+                    Catalog.save(current, &draft.changes)
+                    return current
+                }.get()
+                if let updated { engine.tables.store(updated) }
+            } catch {
+                engine.logger.error("trimming the streams of \(table.name) failed: \(error)")
+            }
+        }
     }
 
     /// Drops the transaction tokens past their idempotency window (the other thing that expires).
@@ -100,7 +131,7 @@ final class Sweeper: Sendable {
                 guard let item = try ItemTable.stored(draft.reader, table: table.number, itemKey: key),
                     let expiry = try item.expiry(attribute: attribute), rule.isDue(expiry, now: now)
                 else { continue }
-                try ItemTable.write(table: table, itemKey: key, old: item, new: nil, reader: draft.reader, into: &draft.changes)
+                try ItemTable.write(table: table, itemKey: key, old: item, new: nil, reader: draft.reader, into: &draft.changes, byTTL: true)
                 count += 1
             }
             return count
