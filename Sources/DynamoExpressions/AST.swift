@@ -66,7 +66,8 @@ public indirect enum Condition: Sendable, Equatable {
     case isIn(Operand, [Operand])
     case attributeExists(DocumentPath)
     case attributeNotExists(DocumentPath)
-    case attributeType(DocumentPath, Operand)
+    /// Usually a path; the service also takes a value placeholder as the first operand.
+    case attributeType(Operand, Operand)
     case beginsWith(Operand, Operand)
     case contains(Operand, Operand)
     /// Legacy NOT_CONTAINS: false when the attribute is missing (unlike NOT contains()).

@@ -96,8 +96,8 @@ public enum Evaluator {
             return value(at: path, in: item) != nil
         case let .attributeNotExists(path):
             return value(at: path, in: item) == nil
-        case let .attributeType(path, type):
-            guard let x = value(at: path, in: item), case let .string(name)? = value(of: type, in: item) else { return false }
+        case let .attributeType(operand, type):
+            guard let x = value(of: operand, in: item), case let .string(name)? = value(of: type, in: item) else { return false }
             return x.type.rawValue == name
         case let .beginsWith(a, b):
             switch (value(of: a, in: item), value(of: b, in: item)) {

@@ -250,16 +250,24 @@ public struct ExpressionResolver {
                 }
                 return name == "attribute_exists" ? .attributeExists(path) : .attributeNotExists(path)
             case "attribute_type":
+                // The type must be a value placeholder, whatever item the condition would meet.
+                guard case .value = arguments[1] else {
+                    throw ExpressionError.invalid(
+                        kind,
+                        "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: {S,SS,N,NS,B,BS,BOOL,NULL,L,M,HD,DOUBLE,FLOAT,HDS,FS,DOUBLESET,DICT,DECIMAL,INT,DECIMALSET,INTSET}"
+                    )
+                }
                 if let type = Self.staticType(arguments[1]), type != .string { throw ExpressionError.operandType(kind, name, type) }
                 try Self.requireDistinct(arguments[0], [arguments[1]], kind: kind, operatorName: name)
-                guard case let .path(path) = arguments[0] else {
-                    throw ExpressionError.invalid(kind, "Operator or function requires a document path; operator or function: \(name)")
+                switch arguments[0] {
+                case .path, .value: break
+                default: throw ExpressionError.invalid(kind, "Operator or function requires a document path; operator or function: \(name)")
                 }
                 if case let .value(.string(typeName)) = arguments[1], AttributeType(rawValue: typeName) == nil {
                     throw ExpressionError.invalid(
                         kind, "Invalid attribute type name found; type: \(typeName), valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}")
                 }
-                return .attributeType(path, arguments[1])
+                return .attributeType(arguments[0], arguments[1])
             case "begins_with":
                 for argument in arguments {
                     if let type = Self.staticType(argument), type != .string && type != .binary {

@@ -218,7 +218,7 @@ func attributesRead(by condition: Condition) -> [String] {
     case let .between(a, b, c): return operand(a) + operand(b) + operand(c)
     case let .isIn(a, list): return operand(a) + list.flatMap(operand)
     case let .attributeExists(p), let .attributeNotExists(p): return [p.attribute]
-    case let .attributeType(p, x): return [p.attribute] + operand(x)
+    case let .attributeType(a, x): return operand(a) + operand(x)
     case let .not(c): return attributesRead(by: c)
     case let .and(a, b), let .or(a, b): return attributesRead(by: a) + attributesRead(by: b)
     case .always: return []

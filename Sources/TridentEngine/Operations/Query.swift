@@ -102,7 +102,8 @@ struct Query {
         // An index key can be shared by many items: only a table key names one row.
         let unique = source.index == nil
         guard let sortKey = schema.sort else {
-            if unique { throw DynamoError.validation("The query can return at most one row and cannot be restarted") }
+            // The service words this one as an invalid key (an equality on the sort key below, not).
+            if unique { throw DynamoError.validation("The provided starting key is invalid: The query can return at most one row and cannot be restarted") }
             return PartitionWalk.Position(sortValue: nil, storageKey: storageKey)
         }
         let value = key[sortKey.name]!

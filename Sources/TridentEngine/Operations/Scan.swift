@@ -68,7 +68,12 @@ struct Scan {
             guard key.count == source.keyNames.count, source.keyNames.allSatisfy({ key[$0] != nil }) else {
                 throw DynamoError.validation("The provided starting key is invalid")
             }
-            return try source.storageKey(of: key)
+            let storageKey = try source.storageKey(of: key)
+            // A parallel scan resumes only inside its own segment.
+            if let segment = scan.segment, !Self.digestRange(segment: segment.index, of: segment.total).contains(BigEndian.uint64(storageKey.dropFirst(4))) {
+                throw DynamoError.validation("The provided Exclusive start key does not map to the provided Segment and TotalSegments values.")
+            }
+            return storageKey
         }
         var page = ItemPage(
             keyNames: source.keyNames, limit: scan.options.limit, filter: scan.options.filter, projection: scan.options.projection,

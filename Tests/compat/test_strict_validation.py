@@ -1,0 +1,61 @@
+"""Validation the service applies before it looks at any item: attribute_type's operands, a
+parallel scan resumed in another segment, a restart of a query that returns at most one row, and
+key conditions on attributes that are not keys."""
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import error_of
+
+
+@pytest.fixture(scope="module")
+def tables(ddb):
+    ddb.create_table(TableName="strict_hash", BillingMode="PAY_PER_REQUEST", AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+    ddb.create_table(TableName="strict_range", BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+    for i in range(40):
+        ddb.put_item(TableName="strict_hash", Item={"pk": {"S": f"k{i}"}, "v": {"S": "x"}})
+    yield "strict_hash", "strict_range"
+    for name in ("strict_hash", "strict_range"):
+        ddb.delete_table(TableName=name)
+
+
+def test_attribute_type_needs_a_value_placeholder_for_the_type(ddb, tables):
+    with pytest.raises(ClientError) as e:
+        ddb.put_item(TableName=tables[0], Item={"pk": {"S": "new"}}, ConditionExpression="attribute_type(pk, v)")
+    code, message = error_of(e)
+    assert code == "ValidationException"
+    assert message.startswith("Invalid ConditionExpression: Incorrect operand type for operator or function; operator or function: attribute_type, operand type: {S,SS,N")
+    # A value placeholder may stand first: its own type is tested.
+    ddb.put_item(TableName=tables[0], Item={"pk": {"S": "new"}}, ConditionExpression="attribute_type(:v, :t)",
+                 ExpressionAttributeValues={":v": {"N": "1"}, ":t": {"S": "N"}})
+    with pytest.raises(ClientError) as e:
+        ddb.put_item(TableName=tables[0], Item={"pk": {"S": "new"}}, ConditionExpression="attribute_type(:v, :t)",
+                     ExpressionAttributeValues={":v": {"N": "1"}, ":t": {"S": "S"}})
+    assert error_of(e)[0] == "ConditionalCheckFailedException"
+
+
+def test_a_parallel_scan_resumes_only_in_its_segment(ddb, tables):
+    first = ddb.scan(TableName=tables[0], Segment=0, TotalSegments=2, Limit=1)
+    other = ddb.scan(TableName=tables[0], Segment=1, TotalSegments=2, Limit=1)
+    ddb.scan(TableName=tables[0], Segment=0, TotalSegments=2, ExclusiveStartKey=first["LastEvaluatedKey"])
+    with pytest.raises(ClientError) as e:
+        ddb.scan(TableName=tables[0], Segment=0, TotalSegments=2, ExclusiveStartKey=other["LastEvaluatedKey"])
+    assert error_of(e) == ("ValidationException", "The provided Exclusive start key does not map to the provided Segment and TotalSegments values.")
+
+
+def test_query_restarts_and_key_conditions(ddb, tables):
+    with pytest.raises(ClientError) as e:
+        ddb.query(TableName=tables[0], KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "k1"}},
+                  ExclusiveStartKey={"pk": {"S": "k1"}})
+    code, message = error_of(e)
+    assert code == "ValidationException" and message.startswith("The provided starting key is invalid")
+    with pytest.raises(ClientError) as e:
+        ddb.query(TableName=tables[1], KeyConditionExpression="pk = :p AND v = :v", ExpressionAttributeValues={":p": {"S": "a"}, ":v": {"S": "x"}})
+    assert error_of(e) == ("ValidationException", "Query condition missed key schema element: sk")
+    with pytest.raises(ClientError) as e:
+        ddb.query(TableName=tables[1], KeyConditionExpression="pk = :p AND sk > :a AND sk < :b",
+                  ExpressionAttributeValues={":p": {"S": "a"}, ":a": {"N": "1"}, ":b": {"N": "2"}})
+    assert error_of(e) == ("ValidationException", "KeyConditionExpressions must only contain one condition per key")
