@@ -59,3 +59,9 @@ def test_query_restarts_and_key_conditions(ddb, tables):
         ddb.query(TableName=tables[1], KeyConditionExpression="pk = :p AND sk > :a AND sk < :b",
                   ExpressionAttributeValues={":p": {"S": "a"}, ":a": {"N": "1"}, ":b": {"N": "2"}})
     assert error_of(e) == ("ValidationException", "KeyConditionExpressions must only contain one condition per key")
+
+
+def test_an_empty_expression_attribute_name_is_refused(ddb, tables):
+    with pytest.raises(ClientError) as e:
+        ddb.get_item(TableName=tables[0], Key={"pk": {"S": "k1"}}, ProjectionExpression="#a", ExpressionAttributeNames={"#a": ""})
+    assert error_of(e) == ("ValidationException", "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a")

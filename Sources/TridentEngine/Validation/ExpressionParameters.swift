@@ -68,6 +68,9 @@ struct ExpressionParameters {
             if let bad = names.keys.sorted().first(where: { !Self.isPlaceholder($0, sigil: "#") }) {
                 throw DynamoError.validation("ExpressionAttributeNames contains invalid key: Syntax error; key: \"\(bad)\"")
             }
+            if let empty = names.filter({ $0.value.isEmpty }).keys.sorted().first {
+                throw DynamoError.validation("ExpressionAttributeNames contains invalid value: Empty attribute name for key \(empty)")
+            }
         }
         if let valuesObject {
             if valuesObject.isEmpty { throw DynamoError.validation("ExpressionAttributeValues must not be empty") }
