@@ -47,8 +47,9 @@ public enum ItemTable {
     ) throws -> Effect {
         if old == nil && new == nil { return Effect() }
         let key = storageKey(table: table.number, itemKey: itemKey)
-        if let new {
-            changes.put(.items, key, ItemEncoding.encode(new))
+        let encoded = new.map(ItemEncoding.encode)
+        if let encoded {
+            changes.put(.items, key, encoded)
         } else {
             changes.delete(.items, key)
         }
@@ -62,16 +63,13 @@ public enum ItemTable {
                 table: table.number, itemKey: itemKey, from: try old?.expiry(attribute: attribute),
                 to: new.flatMap { ExpiryIndex.expiry(of: $0, attribute: attribute) }, into: &changes)
         }
-        let stream = table.enabledStream
-        guard !table.indexes.isEmpty || stream != nil else { return Effect() }
-        let before = try oldItem ?? old?.item()
-        if let stream, let event = StreamRecord.event(old: before, new: new) {
-            let time = changes.time
-            try StreamLog.append(stream: stream, time: time, into: &changes, reader: reader) { sequence in
-                StreamRecord.json(event, table: table, stream: stream, old: before, new: new, time: time, sequence: sequence, byTTL: byTTL)
-            }
+        if let stream = table.enabledStream {
+            try record(
+                in: stream, table: table, old: old, oldItem: oldItem, new: new, newSize: newSize ?? new.map(ItemSize.of), encoded: encoded,
+                byTTL: byTTL, reader: reader, into: &changes)
         }
         guard !table.indexes.isEmpty else { return Effect() }
+        let before = try oldItem ?? old?.item()
         var effect = Effect()
         effect.indexes = try IndexTable.maintain(table: table, itemKey: itemKey, old: before, new: new, reader: reader, into: &changes)
         if table.hasLocalIndexes {
@@ -83,5 +81,31 @@ public enum ItemTable {
             effect.collectionGrew = delta > 0
         }
         return effect
+    }
+
+    /// The change's stream record, unless it changes nothing: an item of another size has changed,
+    /// one of the same size is compared attribute by attribute.
+    private static func record(
+        in stream: TableStream, table: TableDefinition, old: StoredItem?, oldItem: Item?, new: Item?, newSize: Int?, encoded: [UInt8]?,
+        byTTL: Bool,
+        reader: StoreReader, into changes: inout ChangeSet
+    ) throws {
+        let event: StreamRecord.Event
+        var keySource = new
+        switch (old, new) {
+        case (nil, _?):
+            event = .insert
+        case let (old?, new?):
+            if old.size == newSize, try (oldItem ?? old.item()) == new { return }
+            event = .modify
+        case let (old?, nil):
+            event = .remove
+            keySource = try oldItem ?? old.item()
+        case (nil, nil):
+            return
+        }
+        let keys = (keySource ?? [:]).filter { table.keySchema.isKey($0.key) }
+        let bytes = StreamRecord.encode(event, byTTL: byTTL, keys: keys, old: old?.bytes, new: encoded, view: stream.viewType)
+        try StreamLog.append(stream: stream, time: changes.time, record: bytes, into: &changes, reader: reader)
     }
 }

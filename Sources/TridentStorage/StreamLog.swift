@@ -3,7 +3,7 @@ import DynamoModel
 /// The records of every table stream, in their own database, written in the same change set as
 /// the item change they describe (so they are as durable, replicated and ordered as the items):
 ///
-///     stream № (BE32) ‖ shard № (BE32) ‖ sequence (BE64) → time (Float64 bits, BE) ‖ record JSON
+///     stream № (BE32) ‖ shard № (BE32) ‖ sequence (BE64) → time (Float64 bits, BE) ‖ record (see `StreamRecord`)
 ///
 /// and per stream in the catalog `"q" ‖ stream №` → last sequence (BE64) ‖ last shard (BE32) ‖
 /// sequence trimmed through (BE64). Sequences grow by one per record across the stream's shards.
@@ -60,8 +60,8 @@ public enum StreamLog {
         Double(bitPattern: value.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
     }
 
-    /// Appends one record at `time`; `json(sequence)` writes it knowing its sequence number.
-    static func append(stream: TableStream, time: Double, into changes: inout ChangeSet, reader: StoreReader, json: (UInt64) -> [UInt8]) throws {
+    /// Appends one record (`StreamRecord`'s bytes) at `time`.
+    static func append(stream: TableStream, time: Double, record: [UInt8], into changes: inout ChangeSet, reader: StoreReader) throws {
         var cursor = try changes.streamCursor(stream.number, reader)
         cursor.lastSequence += 1
         cursor.lastShard = max(cursor.lastShard, stream.shard(at: time))
@@ -69,31 +69,21 @@ public enum StreamLog {
         var value: [UInt8] = []
         BigEndian.append(UInt32(time.bitPattern >> 32), to: &value)
         BigEndian.append(UInt32(truncatingIfNeeded: time.bitPattern), to: &value)
-        value += json(cursor.lastSequence)
+        value += record
         changes.put(.streams, recordKey(stream: stream.number, shard: cursor.lastShard, sequence: cursor.lastSequence), value)
     }
 
-    public struct Record: Sendable {
-        public let sequence: UInt64
-        public let time: Double
-        public let json: [UInt8]
-    }
-
-    /// Records of one shard from `sequence` on, at most `limit` and about `maxBytes` of JSON.
-    public static func records(
-        _ reader: StoreReader, stream: UInt32, shard: UInt32, from sequence: UInt64, limit: Int, maxBytes: Int
-    ) throws -> [Record] {
-        var out: [Record] = []
-        var bytes = 0
+    /// Visits the records of one shard from `sequence` on (sequence, time, record bytes) while
+    /// `visit` returns true; the bytes are borrowed.
+    public static func walk(
+        _ reader: StoreReader, stream: UInt32, shard: UInt32, from sequence: UInt64,
+        _ visit: (UInt64, Double, UnsafeRawBufferPointer) throws -> Bool
+    ) throws {
         let prefix = BigEndian.bytes(stream) + BigEndian.bytes(shard)
         try reader.walk(.streams, from: recordKey(stream: stream, shard: shard, sequence: sequence)) { key, value in
-            guard key.starts(with: prefix), out.count < limit, bytes < maxBytes else { return false }
-            let json = Array(value.dropFirst(8))
-            bytes += json.count
-            out.append(Record(sequence: Cursor.uint64(ArraySlice(key.dropFirst(8))), time: time(value), json: json))
-            return true
+            guard key.starts(with: prefix) else { return false }
+            return try visit(Cursor.uint64(ArraySlice(key.dropFirst(8))), time(value), UnsafeRawBufferPointer(rebasing: value.dropFirst(8)))
         }
-        return out
     }
 
     /// The first and last sequence of a shard's records, if it has any.

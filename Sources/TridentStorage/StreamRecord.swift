@@ -1,61 +1,78 @@
 import DynamoModel
 
-/// A stream record's JSON as GetRecords returns it, built when the change is written.
-enum StreamRecord {
-    enum Event: String {
-        case insert = "INSERT"
-        case modify = "MODIFY"
-        case remove = "REMOVE"
-    }
+/// A stream record as stored — the item encodings it carries, not JSON, so the writer copies
+/// bytes it has anyway — and its JSON as GetRecords returns it:
+///
+///     event (1) ‖ by TTL (1) ‖ keys ‖ old image ‖ new image      each: varint length ‖ item encoding
+///
+/// (an image the view type leaves out has length 0).
+public enum StreamRecord {
+    enum Event: UInt8 {
+        case insert = 1
+        case modify = 2
+        case remove = 3
 
-    /// The record of `old` becoming `new` (nil: absent) in `table`; nil when nothing changed.
-    static func event(old: Item?, new: Item?) -> Event? {
-        switch (old, new) {
-        case (nil, .some): .insert
-        case (.some, nil): .remove
-        case let (old?, new?): old == new ? nil : .modify
-        case (nil, nil): nil
+        var name: String {
+            switch self {
+            case .insert: "INSERT"
+            case .modify: "MODIFY"
+            case .remove: "REMOVE"
+            }
         }
     }
 
-    static func json(
-        _ event: Event, table: TableDefinition, stream: TableStream, old: Item?, new: Item?, time: Double, sequence: UInt64, byTTL: Bool
-    ) -> [UInt8] {
-        let keys = (new ?? old ?? [:]).filter { table.keySchema.isKey($0.key) }
-        let newImage = stream.viewType.hasNewImage ? new : nil
-        let oldImage = stream.viewType.hasOldImage ? old : nil
-        var w = JSONWriter()
+    static func encode(_ event: Event, byTTL: Bool, keys: Item, old: [UInt8]?, new: [UInt8]?, view: StreamViewType) -> [UInt8] {
+        let keyBytes = ItemEncoding.encode(keys)
+        let oldBytes = view.hasOldImage ? old ?? [] : []
+        let newBytes = view.hasNewImage ? new ?? [] : []
+        var out: [UInt8] = []
+        out.reserveCapacity(12 + keyBytes.count + oldBytes.count + newBytes.count)
+        out.append(event.rawValue)
+        out.append(byTTL ? 1 : 0)
+        for part in [keyBytes, oldBytes, newBytes] {
+            Varint.write(part.count, into: &out)
+            out += part
+        }
+        return out
+    }
+
+    /// Writes one stored record (`bytes`, after its time) as the Streams API's JSON.
+    public static func writeJSON(
+        _ bytes: UnsafeRawBufferPointer, time: Double, sequence: UInt64, stream: TableStream, region: String, to w: inout JSONWriter
+    ) throws {
+        var reader = Varint.Reader(bytes)
+        guard let event = Event(rawValue: try reader.byte()) else { throw Varint.Corrupt("stream record") }
+        let byTTL = try reader.byte() == 1
+        var parts: [UnsafeRawBufferPointer] = []
+        for _ in 0..<3 { parts.append(try reader.slice()) }
         w.beginObject()
         w.key("eventID"); w.string(eventID(stream: stream.number, sequence: sequence))
-        w.key("eventName"); w.string(event.rawValue)
+        w.key("eventName"); w.string(event.name)
         w.key("eventVersion"); w.string("1.1")
         w.key("eventSource"); w.string("aws:dynamodb")
-        w.key("awsRegion"); w.string(region(of: table))
+        w.key("awsRegion"); w.string(region)
         w.key("dynamodb")
         w.beginObject()
         // Whole seconds, as the service reports them.
         w.key("ApproximateCreationDateTime"); w.number(time.rounded(.down))
-        w.key("Keys"); w.item(keys)
-        if let newImage {
-            w.key("NewImage"); w.item(newImage)
-        }
-        if let oldImage {
-            w.key("OldImage"); w.item(oldImage)
+        var size = 0
+        for (name, part) in zip(["Keys", "OldImage", "NewImage"], parts) where !part.isEmpty || name == "Keys" {
+            w.key(name)
+            size += try ItemEncoding.writeJSON(part, to: &w)
         }
         w.key("SequenceNumber"); w.string(TableStream.sequenceNumber(sequence))
-        w.key("SizeBytes"); w.number(ItemSize.of(keys) + (newImage.map(ItemSize.of) ?? 0) + (oldImage.map(ItemSize.of) ?? 0))
+        w.key("SizeBytes"); w.number(size)
         w.key("StreamViewType"); w.string(stream.viewType.rawValue)
         w.endObject()
         if byTTL {
+            // The Streams API's member names (Lambda's events spell them in lower case).
             w.key("userIdentity")
             w.beginObject()
-            // The Streams API's member names (Lambda's events spell them in lower case).
             w.key("PrincipalId"); w.string("dynamodb.amazonaws.com")
             w.key("Type"); w.string("Service")
             w.endObject()
         }
         w.endObject()
-        return w.bytes
     }
 
     /// 32 hex digits: the stream's number and the record's sequence.
@@ -65,10 +82,5 @@ enum StreamRecord {
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
         return hex(UInt64(stream), 16) + hex(sequence, 16)
-    }
-
-    static func region(of table: TableDefinition) -> String {
-        let parts = table.arn.split(separator: ":", omittingEmptySubsequences: false)
-        return parts.count > 3 ? String(parts[3]) : ""
     }
 }

@@ -26,26 +26,33 @@ enum GetRecords {
         let located = try engine.stream(arn: iterator.streamArn)
         let stream = located.stream
         let horizon = now - TableStream.retentionSeconds
-        let (records, cursor) = try engine.read(consistent: true, "GetRecords") { reader in
-            (
-                try StreamLog.records(reader, stream: stream.number, shard: iterator.shard, from: iterator.next, limit: limit ?? 1000, maxBytes: maxBytes),
-                try StreamLog.cursor(reader, stream: stream.number)
-            )
-        }
-        if !iterator.fromHorizon && iterator.next <= cursor.trimmedThrough { throw DynamoError.trimmedData }
-        let kept = records.filter { $0.time >= horizon }
-        let next = (records.last?.sequence).map { $0 + 1 } ?? iterator.next
-        // A closed shard is drained once a read from its position finds nothing more.
-        let closed = stream.openShard(now: now) != iterator.shard
-        let drained = closed && records.count < (limit ?? 1000) && (try? engine.read(consistent: true, "GetRecords", { reader in
-            try StreamLog.records(reader, stream: stream.number, shard: iterator.shard, from: next, limit: 1, maxBytes: 1).isEmpty
-        })) == true
-        var w = JSONWriter(capacity: kept.reduce(256) { $0 + $1.json.count + 1 })
+        let maxRecords = limit ?? 1000
+        let region = engine.configuration.region
+        var w = JSONWriter(capacity: 64 * 1024)
         w.beginObject()
         w.key("Records")
         w.beginArray()
-        for record in kept { w.raw(record.json) }
+        // Records are written as JSON straight from the read snapshot.
+        let (_, next, more, trimmed) = try engine.read(consistent: true, "GetRecords") { reader in
+            var count = 0
+            var next = iterator.next
+            var more = false
+            try StreamLog.walk(reader, stream: stream.number, shard: iterator.shard, from: iterator.next) { sequence, time, record in
+                guard count < maxRecords, w.bytes.count < maxBytes else {
+                    more = true
+                    return false
+                }
+                if time >= horizon { try StreamRecord.writeJSON(record, time: time, sequence: sequence, stream: stream, region: region, to: &w) }
+                count += 1
+                next = sequence + 1
+                return true
+            }
+            return (count, next, more, try StreamLog.cursor(reader, stream: stream.number).trimmedThrough)
+        }
+        if !iterator.fromHorizon && iterator.next <= trimmed { throw DynamoError.trimmedData }
         w.endArray()
+        // A closed shard is drained once a read finds nothing more in it.
+        let drained = stream.openShard(now: now) != iterator.shard && !more
         if !drained {
             let following = ShardIterator(streamArn: iterator.streamArn, shard: iterator.shard, next: next, issued: now, fromHorizon: iterator.fromHorizon)
             w.key("NextShardIterator"); w.string(following.text)
