@@ -40,6 +40,7 @@ public struct LegacyConditions {
         var decoder = AttributeValueDecoder()
         var entries: [Entry] = []
         for member in object.uniqueMembers {
+            try AttributeNames.check(member.key)
             let fields = try RequestFields.structure(member.value, type: allowsExists ? "ExpectedAttributeValue" : "Condition", asListMember: true)
             var list: [AttributeValue]?
             if let values = try fields.list("AttributeValueList") {

@@ -19,6 +19,7 @@ public struct LegacyUpdates {
         var decoder = AttributeValueDecoder()
         var entries: [Entry] = []
         for member in object.uniqueMembers {
+            try AttributeNames.check(member.key)
             let fields = try RequestFields.structure(member.value, type: "AttributeValueUpdate", asListMember: true)
             entries.append(
                 Entry(

@@ -18,6 +18,7 @@ public struct AttributeValueDecoder {
         var item: Item = [:]
         item.reserveCapacity(object.count)
         for member in object.members {
+            if let problem = AttributeNames.problem(member.key) { note(problem) }
             item[member.key] = try decode(member.value, depth: 1)
         }
         return item
@@ -88,6 +89,7 @@ public struct AttributeValueDecoder {
             var map: [String: AttributeValue] = [:]
             map.reserveCapacity(o.count)
             for member in o.members where member.value != .null {
+                if let problem = AttributeNames.problem(member.key) { note(problem) }
                 map[member.key] = try decode(member.value, depth: depth + 1)
             }
             return .map(map)

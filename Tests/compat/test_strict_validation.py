@@ -65,3 +65,32 @@ def test_an_empty_expression_attribute_name_is_refused(ddb, tables):
     with pytest.raises(ClientError) as e:
         ddb.get_item(TableName=tables[0], Key={"pk": {"S": "k1"}}, ProjectionExpression="#a", ExpressionAttributeNames={"#a": ""})
     assert error_of(e) == ("ValidationException", "ExpressionAttributeNames contains invalid value: Empty attribute name for key #a")
+
+
+TOO_LARGE = ("ValidationException", "1 validation error detected: Attribute name is too large, must be less than 65536 bytes")
+
+
+def test_attribute_names_are_not_empty_and_under_64_kb_wherever_a_request_names_one(ddb, tables):
+    table, key = tables[0], {"pk": {"S": "k1"}}
+    long_name, longest = "n" * 65536, "n" * 65535
+    ddb.put_item(TableName=table, Item={"pk": {"S": "big"}, longest: {"S": "ok"}, "m": {"M": {longest: {"N": "1"}}}})
+    attempts = [
+        lambda name: ddb.put_item(TableName=table, Item={"pk": {"S": "x"}, name: {"S": "v"}}),
+        lambda name: ddb.put_item(TableName=table, Item={"pk": {"S": "x"}, "m": {"M": {name: {"S": "v"}}}}),
+        lambda name: ddb.update_item(TableName=table, Key=key, AttributeUpdates={name: {"Action": "PUT", "Value": {"S": "v"}}}),
+        lambda name: ddb.put_item(TableName=table, Item={"pk": {"S": "x"}}, Expected={name: {"Exists": False}}),
+        lambda name: ddb.get_item(TableName=table, Key=key, AttributesToGet=[name]),
+        lambda name: ddb.batch_write_item(RequestItems={table: [{"PutRequest": {"Item": {"pk": {"S": "x"}, name: {"S": "v"}}}}]}),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ClientError) as e:
+            attempt(long_name)
+        assert error_of(e) == TOO_LARGE
+        with pytest.raises(ClientError) as e:
+            attempt("")
+        assert error_of(e) == ("ValidationException", "One or more parameter values were invalid: Empty attribute name")
+    with pytest.raises(ClientError) as e:
+        ddb.update_item(TableName=table, Key=key, UpdateExpression="SET #n = :v", ExpressionAttributeNames={"#n": long_name},
+                        ExpressionAttributeValues={":v": {"S": "v"}})
+    assert error_of(e) == TOO_LARGE
+    assert ddb.get_item(TableName=table, Key={"pk": {"S": "x"}}).get("Item") is None

@@ -75,7 +75,10 @@ private struct PlainRequestScanner {
         var key: Item = [:]
         guard take(UInt8(ascii: "{")) else { return nil }
         repeat {
-            guard key.count < 2, let name = string(), key[name] == nil, take(UInt8(ascii: ":")), take(UInt8(ascii: "{")) else { return nil }
+            // A name the general path refuses (empty) goes there for its error.
+            guard key.count < 2, let name = string(), !name.isEmpty, key[name] == nil, take(UInt8(ascii: ":")), take(UInt8(ascii: "{")) else {
+                return nil
+            }
             guard let type = string(), take(UInt8(ascii: ":")), let text = string(), take(UInt8(ascii: "}")) else { return nil }
             switch type {
             case "S": key[name] = .string(text)

@@ -71,6 +71,7 @@ struct ExpressionParameters {
             if let empty = names.filter({ $0.value.isEmpty }).keys.sorted().first {
                 throw DynamoError.validation("ExpressionAttributeNames contains invalid value: Empty attribute name for key \(empty)")
             }
+            if names.values.contains(where: { $0.utf8.count > AttributeNames.maxBytes }) { throw AttributeNames.tooLarge }
         }
         if let valuesObject {
             if valuesObject.isEmpty { throw DynamoError.validation("ExpressionAttributeValues must not be empty") }

@@ -27,6 +27,7 @@ enum ReadProjection: Sendable {
     /// From `AttributesToGet` or `ProjectionExpression` (already checked not to be mixed).
     static func read(attributesToGet: [String]?, expression: String?, resolver: inout ExpressionResolver) throws(DynamoError) -> ReadProjection {
         if let attributesToGet {
+            for name in attributesToGet { try AttributeNames.check(name) }
             if let duplicate = firstDuplicate(attributesToGet) {
                 throw DynamoError.invalidParameter("Duplicate value in attribute name: \(duplicate)")
             }
