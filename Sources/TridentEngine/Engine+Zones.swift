@@ -56,6 +56,7 @@ extension Engine {
         public let name: String
         public let billingMode: String
         public let itemCount: Int
+        public let sizeBytes: Int
         public let metering: Metering
         /// Banked capacity now (PROVISIONED tables only).
         public let availableReadUnits: Double?
@@ -110,6 +111,7 @@ extension Engine {
             }
             return TableUsage(
                 name: table.name, billingMode: table.billingMode.rawValue, itemCount: figures.table.itemCount,
+                sizeBytes: figures.table.sizeBytes,
                 metering: Metering(table.throughput, usage), availableReadUnits: usage.availableReadUnits,
                 availableWriteUnits: usage.availableWriteUnits, indexes: indexes)
         }

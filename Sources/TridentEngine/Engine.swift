@@ -23,6 +23,8 @@ public final class Engine: Sendable {
     let indexLags = Mutex<[UInt32: Int]>([:])
     /// The items transactions hold (nil without `--transaction-window-ms`).
     let transactionHolds: TransactionHolds?
+    /// Items the TTL sweeper deleted since start.
+    let ttlDeleted = Atomic(0)
     /// Transactions in flight by `ClientRequestToken`.
     let tokensInFlight = Mutex<Set<String>>([])
 

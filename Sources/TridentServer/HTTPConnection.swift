@@ -67,6 +67,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        router.metrics?.openConnections.add(1, ordering: .relaxed)
         remoteAddress = context.channel.remoteAddress
         since = .now()
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -77,6 +78,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        router.metrics?.openConnections.subtract(1, ordering: .relaxed)
         timer?.cancel()
         timer = nil
         shared.releaseBody(reserved)

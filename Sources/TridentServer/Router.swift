@@ -1,3 +1,4 @@
+import Dispatch
 import DynamoModel
 import NIOCore
 import NIOHTTP1
@@ -32,22 +33,29 @@ public final class Router: Sendable {
     private let defaultHost: String
     /// With `--auth sigv4`: every API and admin request must be signed by one of these keys.
     let signatures: SigV4?
+    /// `GET /metrics` (nil for the null backend, which has nothing to count).
+    let metrics: ServerMetrics?
+    private let engine: Engine?
 
     /// `credentials`: access key id → secret (nil: signatures are not checked).
     public init(engine: Engine, admin: AdminAPI, credentials: [String: String]? = nil) {
         self.backend = engine
+        self.engine = engine
         self.admin = admin
         defaultHost = "dynamodb.\(engine.configuration.region).amazonaws.com"
         signatures = credentials.map { SigV4(secrets: $0) }
+        metrics = ServerMetrics()
     }
 
     /// The benchmark ceiling (`trident serve --null-backend`): the same HTTP stack and protocol gate,
     /// answering every API request with one fixed GetItem-shaped body — no parsing, no storage.
     public init(nullBackendRegion region: String) {
         self.backend = FixedResponder()
+        self.engine = nil
         self.admin = nil
         defaultHost = "dynamodb.\(region).amazonaws.com"
         signatures = nil
+        metrics = nil
     }
 
     /// Only `/` serves the API and the health check (a query string aside); any other path is not
@@ -66,6 +74,13 @@ public final class Router: Sendable {
                 respond(Response(status: answer.status, contentType: "application/json", body: answer.body))
             }
             return
+        }
+        if request.uri == "/metrics", request.method == .GET, let metrics, let engine, let admin {
+            // Table names and figures: answered to this host only, like the admin API.
+            guard admin.allowRemote || AdminAPI.isLoopback(remoteAddress) else {
+                return respond(Response(status: .forbidden, contentType: "text/plain", body: Array("the metrics answer only this host\n".utf8)))
+            }
+            return respond(Response(status: .ok, contentType: "text/plain; version=0.0.4", body: metrics.exposition(engine: engine)))
         }
         guard Self.isRoot(request.uri) else {
             respond(Response(status: .notFound, contentType: Self.json10, body: Self.notTheAPI))
@@ -99,12 +114,18 @@ public final class Router: Sendable {
             w.endObject()
             return respond(Response(status: .ok, contentType: contentType, body: w.bytes))
         }
-        backend.handle(target: request.target, body: request.body) { result in
+        let started = metrics == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        let target = request.target
+        backend.handle(target: target, body: request.body) { [metrics] result in
             switch result {
             case let .success(body):
                 respond(Response(status: .ok, contentType: contentType, body: body))
             case let .failure(error):
                 respond(Response(status: HTTPResponseStatus(statusCode: error.status), contentType: contentType, body: Self.render(error)))
+            }
+            if let metrics {
+                let failure: Substring? = if case let .failure(error) = result { error.code } else { nil }
+                metrics.record(target: target, failure: failure, nanoseconds: Int64(DispatchTime.now().uptimeNanoseconds - started))
             }
         }
     }

@@ -29,7 +29,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
-    @Flag(help: "Let the admin API (/_trident/) answer requests from other hosts too.")
+    @Flag(help: "Let the admin API (/_trident/) and /metrics answer requests from other hosts too.")
     var adminFromAnyHost = false
 
     @Option(help: "Request authentication: none (any credentials work, as with DynamoDB Local) or sigv4 (AWS Signature Version 4 with known keys).")

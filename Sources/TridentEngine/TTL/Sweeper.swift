@@ -62,7 +62,9 @@ final class Sweeper: Sendable {
                         try ExpiryIndex.due(reader, table: table.number, in: range, limit: Self.batchSize)
                     }
                     if due.isEmpty { break }
-                    deleted += try deleteExpired(table: table.name, keys: due.map(\.itemKey), now: now)
+                    let count = try deleteExpired(table: table.name, keys: due.map(\.itemKey), now: now)
+                    engine.ttlDeleted.add(count, ordering: .relaxed)
+                    deleted += count
                     if due.count < Self.batchSize { break }
                 }
             } catch {
