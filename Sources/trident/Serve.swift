@@ -29,6 +29,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: "Log format on standard error: text (for people) or json (one object per line, for log collectors).")
+    var logFormat: LogFormat = .text
+
     @Flag(help: "Let the admin API (/_trident/) and /metrics answer requests from other hosts too.")
     var adminFromAnyHost = false
 
@@ -141,14 +144,17 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let started = Date()
-        var logger = Logger(label: "trident")
-        logger.logLevel = logLevel
         let level = logLevel
+        let format = logFormat
         LoggingSystem.bootstrap { label in
+            if format == .json { return JSONLogHandler(label: label, logLevel: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
+        // Made after the bootstrap, so it logs in the chosen format.
+        var logger = Logger(label: "trident")
+        logger.logLevel = logLevel
 
         let shutdown = Shutdown(signals: [SIGINT, SIGTERM])
         var limits = ConnectionLimits()

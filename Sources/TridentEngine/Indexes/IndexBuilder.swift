@@ -55,6 +55,10 @@ final class IndexBuilder: Sendable {
         queue.async { [self] in
             let chunk = min(Self.chunkSize, rate ?? Self.chunkSize)
             var cursor: [UInt8]?
+            // Progress for the terminal: every 20 chunks, and at the end.
+            let began = Self.now()
+            var chunks = 0
+            engine.logger.info("backfilling index \(index.name) of \(table.name)")
             while !isStopped {
                 let started = Self.now()
                 let from = cursor
@@ -65,7 +69,11 @@ final class IndexBuilder: Sendable {
                 case let .success(.more(last, updated)):
                     cursor = last
                     if let updated { engine.tables.store(updated) }
+                    chunks += 1
+                    if chunks % 20 == 0 { engine.logger.info("backfilling index \(index.name) of \(table.name): \(chunks * chunk) items so far") }
                 case let .success(.done(updated)):
+                    engine.logger.info(
+                        "index \(index.name) of \(table.name) is ACTIVE after \(Int(((Self.now() - began) * 1000).rounded())) ms of backfilling")
                     engine.tables.store(updated)
                     engine.capacity.tableChanged(updated)
                     return
