@@ -13,16 +13,19 @@ struct WriteDraft {
     var changes = ChangeSet()
     fileprivate let capacity: CapacityLimiter
     fileprivate(set) var charges: [CapacityLimiter.Charge] = []
+    /// The API operation the write's capacity is billed to.
+    let operation: String
 
-    fileprivate init(reader: StoreReader, capacity: CapacityLimiter, time: Double) {
+    fileprivate init(reader: StoreReader, capacity: CapacityLimiter, time: Double, operation: String) {
         self.reader = reader
         self.capacity = capacity
+        self.operation = operation
         changes.time = time
     }
 
     /// Takes `units` from the table's bucket, or throws ProvisionedThroughputExceededException.
     mutating func charge(_ units: Double, _ kind: CapacityLimiter.Kind, table: TableDefinition) throws(DynamoError) {
-        charges.append(try capacity.charge(units, kind, table: table))
+        charges.append(try capacity.charge(units, kind, table: table, operation: operation))
     }
 
     /// Charges one item write, all or nothing: `units` on the table, and what it did to each index —
@@ -33,18 +36,18 @@ struct WriteDraft {
         throws(DynamoError) -> CapacityShares
     {
         var shares = CapacityShares(table: units)
-        var taken = [try capacity.charge(units, .write, table: table)]
+        var taken = [try capacity.charge(units, .write, table: table, operation: operation)]
         do {
             for change in changes {
                 let units =
                     CapacityUnits.indexWrite(oldBytes: change.oldSize, newBytes: change.newSize, keyChanged: change.keyChanged) * factor
                 switch change.kind {
                 case .local:
-                    taken.append(try capacity.charge(units, .write, table: table))
+                    taken.append(try capacity.charge(units, .write, table: table, operation: operation))
                     shares.localIndexes[change.index, default: 0] += units
                 case .global:
                     guard let index = table.index(named: change.index) else { continue }
-                    taken.append(try capacity.charge(units, .write, index: index, of: table))
+                    taken.append(try capacity.charge(units, .write, index: index, of: table, operation: operation))
                     shares.globalIndexes[change.index, default: 0] += units
                 }
             }
@@ -71,7 +74,7 @@ extension Engine {
         _ operation: StaticString, reply: @escaping Reply, _ body: @escaping WriteBody<Output>, respond: @escaping @Sendable (Output) -> [UInt8]
     ) {
         replication.write(
-            EngineWrite(capacity: capacity, clock: clock, body: body) { [self] result in
+            EngineWrite(capacity: capacity, clock: clock, operation: "\(operation)", body: body) { [self] result in
                 switch result {
                 case let .success(output): reply(.success(respond(output)))
                 case let .failure(error): reply(.failure(fault(error, operation)))
@@ -84,7 +87,7 @@ extension Engine {
         let done = DispatchSemaphore(value: 0)
         let outcome = Mutex<Result<Output, any Error>?>(nil)
         replication.write(
-            EngineWrite(capacity: capacity, clock: clock, body: body) { result in
+            EngineWrite(capacity: capacity, clock: clock, operation: "", body: body) { result in
                 outcome.withLock { $0 = result }
                 done.signal()
             })
@@ -100,6 +103,7 @@ extension Engine {
 final class EngineWrite<Output: Sendable>: WriteTask, @unchecked Sendable {
     private let capacity: CapacityLimiter
     private let clock: Clock
+    private let operation: String
     private let body: Engine.WriteBody<Output>
     private let completion: @Sendable (Result<Output, any Error>) -> Void
     // Set by `prepare` on the writer, read by `finish` after the group: ordered by the group's hand-off.
@@ -108,18 +112,19 @@ final class EngineWrite<Output: Sendable>: WriteTask, @unchecked Sendable {
     private var charges: [CapacityLimiter.Charge] = []
 
     init(
-        capacity: CapacityLimiter, clock: Clock, body: @escaping Engine.WriteBody<Output>,
+        capacity: CapacityLimiter, clock: Clock, operation: String, body: @escaping Engine.WriteBody<Output>,
         completion: @escaping @Sendable (Result<Output, any Error>) -> Void
     ) {
         self.capacity = capacity
         self.clock = clock
+        self.operation = operation
         self.body = body
         self.completion = completion
     }
 
     func prepare(_ reader: StoreReader) throws -> [StorageOp] {
         // Decided on the writer, so stream records are timed in commit order.
-        var draft = WriteDraft(reader: reader, capacity: capacity, time: clock.now)
+        var draft = WriteDraft(reader: reader, capacity: capacity, time: clock.now, operation: operation)
         do {
             output = try body(&draft)
             charges = draft.charges

@@ -30,6 +30,13 @@ public struct EngineConfiguration: Sendable {
     /// How long each stream shard stays open before a child takes over (`--stream-shard-seconds`;
     /// the service rolls over about every four hours).
     public var streamShardSeconds: Double = 14_400
+    /// The list prices the cost report uses (`--prices FILE`).
+    var prices = Prices.standard
+
+    /// Replaces the price table with a file of the same shape (see `Prices`).
+    public mutating func loadPrices(_ bytes: [UInt8]) throws {
+        prices = try Prices(json: bytes)
+    }
     /// Items a global index backfill adds per second (`--backfill-rate`); nil: as fast as it can.
     public var backfillItemsPerSecond: Int?
     /// The largest item collection (a partition's items and their local-index entries) a table

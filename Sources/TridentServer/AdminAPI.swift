@@ -42,6 +42,22 @@ public final class AdminAPI: Sendable {
                 return respond(Self.error(.badRequest, problem))
             }
             respond(tablesAnswer())
+        case (.GET, "cost", 1):
+            let parameters = Self.queryParameters(query)
+            do {
+                respond(Answer(status: .ok, body: try engine.costReport(region: parameters["region"], from: parameters["from"], to: parameters["to"])))
+            } catch {
+                respond(Self.error(.badRequest, "\(error)"))
+            }
+        case (.POST, "cost", 2) where route[1] == "mark":
+            guard case let .object(o)? = try? JSONReader.parse(body), case let .string(name)? = o["name"], !name.isEmpty else {
+                return respond(Self.error(.badRequest, "Expected {\"name\": \"a mark\"}"))
+            }
+            engine.markCost(name)
+            respond(Answer(status: .ok, body: Array("{}".utf8)))
+        case (.POST, "cost", 2) where route[1] == "reset":
+            engine.resetCost()
+            respond(Answer(status: .ok, body: Array("{}".utf8)))
         case (.GET, "zones", 1):
             respond(zonesAnswer(withDigests: query.contains("digest=true")))
         case (.POST, "zones", 3) where route[2] == "lag":
@@ -62,6 +78,16 @@ public final class AdminAPI: Sendable {
     }
 
     // MARK: tables
+
+    /// `a=1&b=2` as a dictionary (values taken as they are: names and regions need no decoding).
+    static func queryParameters(_ query: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2 { out[String(parts[0])] = String(parts[1]) }
+        }
+        return out
+    }
 
     /// Provisioned units, items, and what was consumed and throttled (a table's or a global index's).
     private static func write(_ metering: Engine.Metering, itemCount: Int, to w: inout JSONWriter) {

@@ -75,6 +75,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds each stream shard stays open before a child shard takes over (the service: about four hours).")
     var streamShardSeconds = 14_400.0
 
+    @Option(help: "A JSON file of DynamoDB prices by region for GET /_trident/cost (default: the list prices built in).")
+    var prices: String?
+
     @Option(help: "Items per second a new global secondary index is backfilled at (default: as fast as it can), to watch it CREATING.")
     var backfillRate: Int?
 
@@ -189,6 +192,14 @@ struct Serve: AsyncParsableCommand {
         configuration.gsiLagMilliseconds = gsiLagMs
         configuration.transactionWindowMilliseconds = transactionWindowMs
         configuration.streamShardSeconds = streamShardSeconds
+        if let prices {
+            guard let bytes = FileManager.default.contents(atPath: prices) else { throw ValidationError("--prices: cannot read \(prices)") }
+            do {
+                try configuration.loadPrices(Array(bytes))
+            } catch {
+                throw ValidationError("--prices: \(error)")
+            }
+        }
         configuration.backfillItemsPerSecond = backfillRate
         configuration.itemCollectionLimitBytes = itemCollectionLimitMb << 20
         configuration.checkpointInterval = checkpointInterval

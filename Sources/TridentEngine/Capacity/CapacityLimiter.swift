@@ -34,6 +34,7 @@ final class CapacityLimiter: Sendable {
     init(mode: CapacityMode, clock: Clock) {
         self.mode = mode
         self.clock = clock
+        ledger = CostLedger(clock: clock)
     }
 
     /// Units taken from one table or index, to give back if the request they paid for is not carried out.
@@ -41,7 +42,12 @@ final class CapacityLimiter: Sendable {
         let units: Double
         let kind: Kind
         let table: UInt32
+        /// Where the cost report counted it.
+        let entry: CostLedger.Key
     }
+
+    /// What each table's operations consumed, for the cost report.
+    let ledger: CostLedger
 
     /// What a charge draws on: a table, or a global index with its own throughput (local indexes
     /// draw on their table).
@@ -49,34 +55,41 @@ final class CapacityLimiter: Sendable {
         let number: UInt32
         let billingMode: BillingMode
         let throughput: ProvisionedThroughput
+        /// The table the units are billed to (an index's are its table's).
+        let tableName: String
 
         init(_ table: TableDefinition) {
             number = table.number
             billingMode = table.billingMode
             throughput = table.throughput
+            tableName = table.name
         }
 
         init(_ index: SecondaryIndex, of table: TableDefinition) {
             number = index.number
             billingMode = table.billingMode
             throughput = index.throughput
+            tableName = table.name
         }
     }
 
     /// Charges `units` to the table, or throws ProvisionedThroughputExceededException (nothing charged).
+    /// `operation` names the API operation the units are spent on (the cost report's rows).
     @discardableResult
-    func charge(_ units: Double, _ kind: Kind, table: TableDefinition) throws(DynamoError) -> Charge {
-        guard let charge = take(units, kind, Meter(table)) else { throw DynamoError.throughputExceeded }
+    func charge(_ units: Double, _ kind: Kind, table: TableDefinition, operation: String) throws(DynamoError) -> Charge {
+        guard let charge = take(units, kind, Meter(table), operation: operation) else { throw DynamoError.throughputExceeded }
         return charge
     }
 
     /// Charges `units` to a global index; a throttle there fails the request on its table, as in DynamoDB.
-    func charge(_ units: Double, _ kind: Kind, index: SecondaryIndex, of table: TableDefinition) throws(DynamoError) -> Charge {
-        guard let charge = take(units, kind, Meter(index, of: table)) else { throw DynamoError.indexThroughputExceeded }
+    func charge(_ units: Double, _ kind: Kind, index: SecondaryIndex, of table: TableDefinition, operation: String) throws(DynamoError)
+        -> Charge
+    {
+        guard let charge = take(units, kind, Meter(index, of: table), operation: operation) else { throw DynamoError.indexThroughputExceeded }
         return charge
     }
 
-    private func take(_ units: Double, _ kind: Kind, _ meter: Meter) -> Charge? {
+    private func take(_ units: Double, _ kind: Kind, _ meter: Meter, operation: String) -> Charge? {
         let now = clock.now
         let admitted = tables.withLock { all -> Bool in
             var state = all[meter.number] ?? TableState()
@@ -97,7 +110,10 @@ final class CapacityLimiter: Sendable {
             all[meter.number] = state
             return decision == .admit
         }
-        return admitted ? Charge(units: units, kind: kind, table: meter.number) : nil
+        guard admitted else { return nil }
+        let entry = CostLedger.Key(table: meter.tableName, operation: operation)
+        ledger.add(units, kind == .read, to: entry, now: now)
+        return Charge(units: units, kind: kind, table: meter.number, entry: entry)
     }
 
     /// Gives back what a write took when the write could not be made (the disk was full): it then
@@ -105,6 +121,7 @@ final class CapacityLimiter: Sendable {
     func refund(_ charges: [Charge]) {
         guard !charges.isEmpty else { return }
         let now = clock.now
+        for charge in charges { ledger.add(-charge.units, charge.kind == .read, to: charge.entry, now: now) }
         tables.withLock { all in
             for charge in charges {
                 guard var state = all[charge.table] else { continue }

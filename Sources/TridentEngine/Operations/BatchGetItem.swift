@@ -131,7 +131,7 @@ struct BatchGetItem {
                     continue
                 }
                 do {
-                    try engine.capacity.charge(cost, .read, table: table)
+                    try engine.capacity.charge(cost, .read, table: table, operation: "BatchGetItem")
                 } catch {
                     throttled = true
                     left.append(request.keys[index])

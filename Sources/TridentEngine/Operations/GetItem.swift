@@ -68,7 +68,7 @@ struct GetItem {
         }
         // The whole item is charged, whatever the projection keeps; a missing item costs the minimum.
         let units = CapacityUnits.read(bytes: size ?? 0, consistent: get.consistent)
-        try engine.capacity.charge(units, .read, table: table)
+        try engine.capacity.charge(units, .read, table: table, operation: "GetItem")
         get.consumedCapacity.report(table: get.tableName, units: units)?.write(to: &w)
         w.endObject()
         reply(.success(w.bytes))

@@ -73,18 +73,18 @@ struct ReadPlan {
 
     /// Charges a page: a global index on its own throughput, a local one on its table; returns
     /// where the units went (a local index's fetches are the table's share).
-    func charge(_ page: ItemPage, consistent: Bool, engine: Engine) throws(DynamoError) -> CapacityShares {
+    func charge(_ page: ItemPage, consistent: Bool, engine: Engine, operation: String) throws(DynamoError) -> CapacityShares {
         let table = source.table
         let units = CapacityUnits.read(bytes: page.bytes, consistent: consistent)
         guard let index = source.index else {
-            try engine.capacity.charge(units, .read, table: table)
+            try engine.capacity.charge(units, .read, table: table, operation: operation)
             return CapacityShares(table: units)
         }
         if index.kind == .global {
-            _ = try engine.capacity.charge(units, .read, index: index, of: table)
+            _ = try engine.capacity.charge(units, .read, index: index, of: table, operation: operation)
             return CapacityShares(globalIndexes: [index.name: units])
         }
-        try engine.capacity.charge(units, .read, table: table)
+        try engine.capacity.charge(units, .read, table: table, operation: operation)
         let entryUnits = page.fetchedBytes == 0 ? units : CapacityUnits.read(bytes: page.bytes - page.fetchedBytes, consistent: consistent)
         return CapacityShares(table: units - entryUnits, localIndexes: [index.name: entryUnits])
     }

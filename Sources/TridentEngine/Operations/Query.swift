@@ -82,7 +82,7 @@ struct Query {
                 plan.fetchesItems ? try page.offer(entry) { try plan.fetch($0, reader) } : page.offer(entry)
             }
         }
-        let shares = try plan.charge(page, consistent: query.options.consistent, engine: engine)
+        let shares = try plan.charge(page, consistent: query.options.consistent, engine: engine, operation: "Query")
         reply(.success(page.response(consumed: query.options.consumedCapacity.report(table: query.tableName, shares: shares))))
     }
 

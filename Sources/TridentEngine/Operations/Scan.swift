@@ -91,7 +91,7 @@ struct Scan {
                 return plan.fetchesItems ? try page.offer(entry) { try plan.fetch($0, reader) } : page.offer(entry)
             }
         }
-        let shares = try plan.charge(page, consistent: scan.options.consistent, engine: engine)
+        let shares = try plan.charge(page, consistent: scan.options.consistent, engine: engine, operation: "Scan")
         reply(.success(page.response(consumed: scan.options.consumedCapacity.report(table: scan.tableName, shares: shares))))
     }
 

@@ -98,7 +98,7 @@ struct TransactGetItems {
         for (i, found) in items.enumerated() {
             let units = 2 * CapacityUnits.read(bytes: sizes[i], consistent: true)
             do {
-                charges.append(try engine.capacity.charge(units, .read, table: found.table))
+                charges.append(try engine.capacity.charge(units, .read, table: found.table, operation: "TransactGetItems"))
             } catch {
                 engine.capacity.refund(charges)
                 var reasons = [CancellationReason](repeating: .none, count: items.count)

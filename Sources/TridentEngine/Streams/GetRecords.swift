@@ -24,6 +24,7 @@ enum GetRecords {
             throw DynamoError.expiredIterator
         }
         let located = try engine.stream(arn: iterator.streamArn)
+        engine.capacity.ledger.addStreamRead(table: located.table.name)
         let stream = located.stream
         let horizon = now - TableStream.retentionSeconds
         let maxRecords = limit ?? 1000
