@@ -55,6 +55,16 @@ def test_a_fixed_workload_costs_what_the_price_list_says(spawn):
     assert total["onDemandUSDPerMonthAtThisRate"] == pytest.approx((15 * WRU + 4 * RRU) / 3600 * 30 * 86400, rel=1e-6)
     # The write after mark b is in a report up to now, not in a→b.
     assert {o["operation"]: o for o in [t for t in requests.get(admin, params={"from": "a"}).json()["tables"] if t["table"] == on_demand][0]["operations"]}["PutItem"]["writeRequestUnits"] == 11
+    # The same report from the command line.
+    import subprocess
+
+    printed = subprocess.run([server.binary, "cost", "--endpoint", server.endpoint, "--region", "us-east-1", "--from", "a", "--to", "b"],
+                             capture_output=True, text=True, timeout=30)
+    assert printed.returncode == 0, printed.stderr
+    assert "Region us-east-1" in printed.stdout and "TransactWriteItems" in printed.stdout
+    assert f"provisioned 5 RCU / 5 WCU = ${hourly * 730:.2f} per month" in printed.stdout
+    raw = subprocess.run([server.binary, "cost", "--endpoint", server.endpoint, "--json", "--from", "a", "--to", "b"], capture_output=True, text=True, timeout=30)
+    assert __import__("json").loads(raw.stdout)["total"]["onDemandUSD"] == pytest.approx(15 * WRU + 4 * RRU)
     assert requests.get(admin, params={"region": "mars-north-1"}).status_code == 400
     assert requests.get(admin, params={"from": "nope"}).status_code == 400
     requests.post(admin + "/reset").raise_for_status()
