@@ -43,12 +43,15 @@ public enum Seed {
                 }
             }
             if case let .array(items)? = table["Items"] {
-                for item in items {
+                for (i, item) in items.enumerated() {
                     let request = JSONObject([.init(key: "TableName", value: .string(name)), .init(key: "Item", value: item)])
                     if case let .failure(error) = await call(engine, "PutItem", .object(request)) {
                         throw Failure(description: "seed table \(name) item: \(error.code): \(error.message)")
                     }
+                    // Progress for the terminal on large seed files.
+                    if (i + 1) % 10_000 == 0 { engine.logger.info("seeding \(name): \(i + 1) of \(items.count) items") }
                 }
+                engine.logger.info("seeded \(name) with \(items.count) items")
             }
         }
         return summary

@@ -19,6 +19,8 @@ def test_session_store_tables_are_seeded_once(spawn):
     assert ttl["Sessions"] == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiration"}
     assert ttl["Tomcat_SessionState"] == {"TimeToLiveStatus": "DISABLED"}
     assert ddb.describe_table(TableName="users")["Table"]["ItemCount"] == 2
+    # The log says what was loaded (large files also log their progress).
+    assert any("seeded users with 2 items" in line for line in server.log_lines)
     ddb.put_item(TableName="sessions", Item={"id": {"S": "kept"}, "data": {"S": "x"}})
     ddb.delete_item(TableName="users", Key={"tenant": {"S": "acme"}, "user": {"S": "ada"}})
     assert server.stop() == 0
