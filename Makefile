@@ -7,10 +7,14 @@ DATA_DIR ?= trident-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEPS_STAMP := .build/.deps-$(shell cat Tests/compat/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: deps run build release test unit-test compat-test fuzz sanitize bench bench-engine bench-ttl lint clean
+.PHONY: deps browser run build release test unit-test compat-test fuzz sanitize bench bench-engine bench-ttl lint clean
 
 ## deps: install what is missing — liblmdb-dev (apt) and the pinned Python test clients (pip)
 deps: $(DEPS_STAMP)
+
+# The console's browser test needs Debian's chromium and its driver; only the tests install them.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { $(SUDO) apt-get install -y chromium chromium-driver || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }; }
 
 $(DEPS_STAMP): Tests/compat/requirements.txt
 	@pkg-config --exists lmdb || { $(SUDO) apt-get install -y liblmdb-dev || { $(SUDO) apt-get update && $(SUDO) apt-get install -y liblmdb-dev; }; }
@@ -29,7 +33,7 @@ release: deps
 	$(SWIFT) build -c release --product trident --static-swift-stdlib
 
 ## test: unit tests, then the compat suite (pytest + boto3) against freshly started servers
-test: deps
+test: deps browser
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	for target in http json expressions; do .build/debug/trident-fuzz $$target Tests/fuzz/$$target || exit 1; done
@@ -38,7 +42,7 @@ test: deps
 unit-test: deps
 	$(SWIFT) test
 
-compat-test: build
+compat-test: build browser
 	$(PYTHON) -m pytest -q Tests/compat --trident-binary .build/debug/trident
 
 FUZZ_SECONDS ?= 60

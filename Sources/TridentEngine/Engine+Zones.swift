@@ -62,6 +62,10 @@ extension Engine {
         public let availableReadUnits: Double?
         public let availableWriteUnits: Double?
         public let indexes: [IndexUsage]
+        public let keySchema: KeySchema
+        public let ttlAttribute: String?
+        /// The enabled stream's view type, if any.
+        public let streamViewType: String?
     }
 
     /// One secondary index: a global one meters its own capacity; a local one charges its table's.
@@ -96,8 +100,11 @@ extension Engine {
         }
     }
 
-    public func tableUsage() throws -> [TableUsage] {
-        let all = tables.all
+    public var tableCount: Int { tables.count }
+
+    /// Tables in name order; `after` and `limit` page through them (the console lists 1,000 tables).
+    public func tableUsage(after: String? = nil, prefix: String = "", limit: Int = .max) throws -> [TableUsage] {
+        let all = tables.page(after: after, prefix: prefix, limit: limit)
         let figures = try store.read { reader in try all.map { try TableFigures.read(reader, $0) } }
         return zip(all, figures).map { table, figures in
             let usage = capacity.usage(of: table)
@@ -113,7 +120,8 @@ extension Engine {
                 name: table.name, billingMode: table.billingMode.rawValue, itemCount: figures.table.itemCount,
                 sizeBytes: figures.table.sizeBytes,
                 metering: Metering(table.throughput, usage), availableReadUnits: usage.availableReadUnits,
-                availableWriteUnits: usage.availableWriteUnits, indexes: indexes)
+                availableWriteUnits: usage.availableWriteUnits, indexes: indexes, keySchema: table.keySchema, ttlAttribute: table.ttlAttribute,
+                streamViewType: table.streams.first(where: \.isEnabled)?.viewType.rawValue)
         }
     }
 }

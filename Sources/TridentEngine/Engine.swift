@@ -25,6 +25,7 @@ public final class Engine: Sendable {
     let transactionHolds: TransactionHolds?
     /// Items the TTL sweeper deleted since start.
     let ttlDeleted = Atomic(0)
+    let recentExpiries = RecentExpiries()
     /// Transactions in flight by `ClientRequestToken`.
     let tokensInFlight = Mutex<Set<String>>([])
 
@@ -40,6 +41,7 @@ public final class Engine: Sendable {
         options.log = configuration.durability == .journal && !configuration.inMemory
         options.flushEachCommit = configuration.durability == .strict && !configuration.inMemory
         options.segmentBytes = configuration.logSegmentBytes
+        options.progress = { [logger] line in logger.info("\(line)") }
         options.acceptLogLoss = configuration.acceptLogLoss
         do {
             store = configuration.inMemory ? try Store.temporary(options: options) : try Store(path: configuration.dataDirectory, options: options)

@@ -40,8 +40,15 @@ final class TableRegistry: Sendable {
         entries.withLock { Array($0.keys) }.sorted()
     }
 
-    var all: [TableDefinition] {
-        entries.withLock { $0.values.map(\.definition) }.sorted { $0.name < $1.name }
+    var all: [TableDefinition] { page(after: nil, prefix: "", limit: .max) }
+
+    var count: Int { entries.withLock { $0.count } }
+
+    /// A page of the tables in name order. Names are sorted, not definitions: those are large to move.
+    func page(after: String?, prefix: String, limit: Int) -> [TableDefinition] {
+        entries.withLock { map in
+            map.keys.filter { name in (after.map { name > $0 } ?? true) && name.hasPrefix(prefix) }.sorted().prefix(limit).map { map[$0]!.definition }
+        }
     }
 
     func store(_ table: TableDefinition) {

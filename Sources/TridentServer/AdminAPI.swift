@@ -20,6 +20,7 @@ public final class AdminAPI: Sendable {
     struct Answer: Sendable {
         var status: HTTPResponseStatus
         var body: [UInt8]
+        var contentType = "application/json"
     }
 
     func handle(method: HTTPMethod, path: String, body: [UInt8], remoteAddress: SocketAddress?, respond: @escaping @Sendable (Answer) -> Void) {
@@ -30,12 +31,23 @@ public final class AdminAPI: Sendable {
         let query = path.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
         let route = path.split(separator: "?").first.map { $0.dropFirst(Self.pathPrefix.count).split(separator: "/").map(String.init) } ?? []
         switch (method, route.first, route.count) {
+        case (.GET, "console", 1):
+            respond(Answer(status: .ok, body: ConsoleAssets.page, contentType: "text/html; charset=utf-8"))
+        case (.GET, "console", 2) where route[1] == "console.js":
+            respond(Answer(status: .ok, body: ConsoleAssets.script, contentType: "text/javascript; charset=utf-8"))
+        case (.GET, "tables", 3) where route[2] == "expiring":
+            let limit = Self.queryParameters(query)["limit"].flatMap(Int.init).map { min(max($0, 1), 1000) } ?? 20
+            respond(expiringAnswer(table: route[1], limit: limit))
         case (.GET, "clock", 1):
             respond(clockAnswer())
         case (.POST, "clock", 1):
             moveClock(body, respond: respond)
         case (.GET, "tables", 1):
-            respond(tablesAnswer())
+            let parameters = Self.queryParameters(query)
+            respond(
+                tablesAnswer(
+                    after: parameters["after"].map(Self.percentDecoded), prefix: parameters["prefix"].map(Self.percentDecoded) ?? "",
+                    limit: parameters["limit"].flatMap(Int.init).map { max($0, 1) } ?? .max))
         case (.POST, "tables", 5) where route[2] == "indexes" && route[4] == "lag":
             guard let ms = Self.milliseconds(body) else { return respond(Self.error(.badRequest, Self.millisecondsExpected)) }
             if let problem = engine.setIndexLag(milliseconds: ms, table: route[1], index: route[3]) {
@@ -45,7 +57,9 @@ public final class AdminAPI: Sendable {
         case (.GET, "cost", 1):
             let parameters = Self.queryParameters(query)
             do {
-                respond(Answer(status: .ok, body: try engine.costReport(region: parameters["region"], from: parameters["from"], to: parameters["to"])))
+                let top = parameters["top"].flatMap(Int.init).map { max($0, 0) }
+                respond(
+                    Answer(status: .ok, body: try engine.costReport(region: parameters["region"], from: parameters["from"], to: parameters["to"], top: top)))
             } catch {
                 respond(Self.error(.badRequest, "\(error)"))
             }
@@ -79,6 +93,20 @@ public final class AdminAPI: Sendable {
 
     // MARK: tables
 
+    /// `%XX` escapes decoded (table names may hold `.`, `-`, `_` only, but a browser may still escape).
+    static func percentDecoded(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var utf8 = text.utf8.makeIterator()
+        while let b = utf8.next() {
+            if b == UInt8(ascii: "%"), let high = utf8.next(), let low = utf8.next(), let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+            } else {
+                bytes.append(b == UInt8(ascii: "+") ? 0x20 : b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// `a=1&b=2` as a dictionary (values taken as they are: names and regions need no decoding).
     static func queryParameters(_ query: String) -> [String: String] {
         var out: [String: String] = [:]
@@ -100,10 +128,11 @@ public final class AdminAPI: Sendable {
         w.key("throttledWrites"); w.number(metering.throttledWrites)
     }
 
-    private func tablesAnswer() -> Answer {
-        guard let usage = try? engine.tableUsage() else { return Self.error(.internalServerError, "Could not read the tables") }
+    private func tablesAnswer(after: String? = nil, prefix: String = "", limit: Int = .max) -> Answer {
+        guard let usage = try? engine.tableUsage(after: after, prefix: prefix, limit: limit) else { return Self.error(.internalServerError, "Could not read the tables") }
         return Self.ok { w in
             w.beginObject()
+            w.key("tableCount"); w.number(engine.tableCount)
             w.key("tables")
             w.beginArray()
             for table in usage {
@@ -111,6 +140,11 @@ public final class AdminAPI: Sendable {
                 w.key("name"); w.string(table.name)
                 w.key("billingMode"); w.string(table.billingMode)
                 Self.write(table.metering, itemCount: table.itemCount, to: &w)
+                w.key("sizeBytes"); w.number(table.sizeBytes)
+                w.key("partitionKey"); Self.write(table.keySchema.partition, to: &w)
+                if let sort = table.keySchema.sort { w.key("sortKey"); Self.write(sort, to: &w) }
+                if let attribute = table.ttlAttribute { w.key("ttlAttribute"); w.string(attribute) }
+                if let view = table.streamViewType { w.key("streamViewType"); w.string(view) }
                 if let units = table.availableReadUnits { w.key("availableReadUnits"); w.number(units) }
                 if let units = table.availableWriteUnits { w.key("availableWriteUnits"); w.number(units) }
                 if !table.indexes.isEmpty {
@@ -134,6 +168,42 @@ public final class AdminAPI: Sendable {
                 w.endObject()
             }
             w.endArray()
+            w.endObject()
+        }
+    }
+
+    private static func write(_ element: KeyElement, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("name"); w.string(element.name)
+        w.key("type"); w.string(element.type.rawValue)
+        w.endObject()
+    }
+
+    private func expiringAnswer(table: String, limit: Int) -> Answer {
+        let view: Engine.ExpiryView?
+        do {
+            view = try engine.expiryView(table: Self.percentDecoded(table), limit: limit)
+        } catch {
+            return Self.error(.internalServerError, "Could not read the TTL index: \(error)")
+        }
+        guard let view else { return Self.error(.notFound, "No table named \(Self.percentDecoded(table))") }
+        return Self.ok { w in
+            w.beginObject()
+            w.key("now"); w.number(view.now)
+            if let attribute = view.attribute { w.key("attribute"); w.string(attribute) }
+            let upcoming = view.upcoming.map { (key: $0.key, expiresAt: $0.expiresAt, deletedAt: Double?.none) }
+            for (name, entries) in [("upcoming", upcoming), ("deleted", view.deleted.map { ($0.key, $0.expiresAt, Optional($0.deletedAt)) })] {
+                w.key(name)
+                w.beginArray()
+                for entry in entries {
+                    w.beginObject()
+                    w.key("key"); w.item(entry.key)
+                    w.key("expiresAt"); w.number(Int(clamping: entry.expiresAt))
+                    if let deletedAt = entry.deletedAt { w.key("deletedAt"); w.number(deletedAt) }
+                    w.endObject()
+                }
+                w.endArray()
+            }
             w.endObject()
         }
     }

@@ -71,7 +71,7 @@ public final class Router: Sendable {
         }
         if request.uri.utf8.starts(with: AdminAPI.pathPrefix.utf8), let admin {
             admin.handle(method: request.method, path: request.uri, body: request.body, remoteAddress: remoteAddress) { answer in
-                respond(Response(status: answer.status, contentType: "application/json", body: answer.body))
+                respond(Response(status: answer.status, contentType: answer.contentType, body: answer.body))
             }
             return
         }

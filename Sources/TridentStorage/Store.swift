@@ -27,6 +27,8 @@ public final class Store: Sendable {
         public var segmentBytes = Log.defaultSegmentCapacity
         /// Start even when the log shows acknowledged writes are lost (`--accept-log-loss`).
         public var acceptLogLoss = false
+        /// Told how a long recovery goes (a line for the operator's log).
+        public var progress: (@Sendable (String) -> Void)?
 
         public init() {}
     }
@@ -79,7 +81,8 @@ public final class Store: Sendable {
                 directory: logFolder, applied: applied, segment: segment, segmentCapacity: options.segmentBytes, acceptLoss: options.acceptLogLoss)
             notes = recovery.notes
             log = recovery.log
-            position = try Self.replay(recovery.entries, into: environment, databases, reserve: reserve, segment: recovery.log.currentSegment)
+            position = try Self.replay(
+                recovery.entries, into: environment, databases, reserve: reserve, segment: recovery.log.currentSegment, progress: options.progress)
             replayedEntries = recovery.entries.count
         } else {
             replayedEntries = 0
@@ -116,10 +119,11 @@ public final class Store: Sendable {
     /// Applies recovered entries in batches, each batch recording its position.
     private static func replay(
         _ entries: [(sequence: UInt64, payload: [UInt8])], into environment: Environment, _ databases: Databases, reserve: SpaceReserve,
-        segment: UInt64
+        segment: UInt64, progress: (@Sendable (String) -> Void)?
     ) throws -> UInt64 {
         var position = try environment.read { txn in try storedPosition(txn, databases.local).sequence }
         for start in stride(from: 0, to: entries.count, by: 10_000) {
+            if start > 0, start % 100_000 == 0 { progress?("replaying the log: \(start) of \(entries.count) entries") }
             let batch = entries[start..<min(entries.count, start + 10_000)]
             try environment.write { txn in
                 defer { reserve.groupEnded() }

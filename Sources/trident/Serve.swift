@@ -214,7 +214,8 @@ struct Serve: AsyncParsableCommand {
         }
         for file in seed {
             let summary = try await Seed.load(path: file, into: engine)
-            logger.info("seed \(file): created \(summary.created), left alone \(summary.skipped)")
+            func names(_ list: [String]) -> String { list.count <= 10 ? "\(list)" : "\(list.count) tables" }
+            logger.info("seed \(file): created \(names(summary.created)), left alone \(names(summary.skipped))")
         }
         let keys: [String: String]?
         do {

@@ -65,6 +65,9 @@ def test_a_fixed_workload_costs_what_the_price_list_says(spawn):
     assert f"provisioned 5 RCU / 5 WCU = ${hourly * 730:.2f} per month" in printed.stdout
     raw = subprocess.run([server.binary, "cost", "--endpoint", server.endpoint, "--json", "--from", "a", "--to", "b"], capture_output=True, text=True, timeout=30)
     assert __import__("json").loads(raw.stdout)["total"]["onDemandUSD"] == pytest.approx(15 * WRU + 4 * RRU)
+    # top=1: the costliest table only; the totals still count both.
+    top = requests.get(admin, params={"from": "a", "to": "b", "top": "1"}).json()
+    assert [t["table"] for t in top["tables"]] == [on_demand] and top["total"] == report["total"]
     assert requests.get(admin, params={"region": "mars-north-1"}).status_code == 400
     assert requests.get(admin, params={"from": "nope"}).status_code == 400
     requests.post(admin + "/reset").raise_for_status()

@@ -18,7 +18,8 @@ extension Engine {
         capacity.ledger.reset()
     }
 
-    public func costReport(region requested: String?, from: String?, to: String?) throws -> [UInt8] {
+    /// `top`: list only the N tables costing most on demand (the totals still count every table).
+    public func costReport(region requested: String?, from: String?, to: String?, top: Int? = nil) throws -> [UInt8] {
         let prices = configuration.prices
         let region = requested ?? configuration.region
         guard let price = prices.regions[region] else {
@@ -37,6 +38,7 @@ extension Engine {
         var usage: [String: TableUsage] = [:]
         for table in (try? tableUsage()) ?? [] { usage[table.name] = table }
         let tables = Set(end.units.keys.map(\.table)).union(usage.keys).sorted()
+        let keysByTable = Dictionary(grouping: end.units.keys, by: \.table)
         func money(_ value: Double) -> Double { (value * 1e9).rounded() / 1e9 }
 
         var w = JSONWriter()
@@ -46,35 +48,60 @@ extension Engine {
         w.key("from"); w.number(begin.time)
         w.key("to"); w.number(end.time)
         w.key("seconds"); w.number(seconds)
+        func operations(_ name: String) -> [(operation: String, read: Double, write: Double, cost: Double)] {
+            (keysByTable[name] ?? []).sorted(by: { $0.operation < $1.operation }).compactMap { key in
+                let units = end.units[key]!, before = begin.units[key] ?? CostLedger.Units()
+                let read = units.read - before.read, write = units.write - before.write
+                guard read > 0 || write > 0 else { return nil }
+                let cost = read / 1e6 * price.readRequestUnitsPerMillion + write / 1e6 * price.writeRequestUnitsPerMillion
+                return (key.operation.isEmpty ? "other" : key.operation, read, write, cost)
+            }
+        }
+        func provisionedHourly(_ table: TableUsage) -> Double? {
+            guard table.billingMode == "PROVISIONED" else { return nil }
+            return Double(table.metering.readCapacityUnits) * price.readCapacityUnitHour
+                + Double(table.metering.writeCapacityUnits) * price.writeCapacityUnitHour
+        }
+        func storage(_ table: TableUsage) -> Double { Double(table.sizeBytes) / 1e9 * price.storageGBMonth }
+        func streamReads(_ name: String) -> Int { (end.streamReads[name] ?? 0) - (begin.streamReads[name] ?? 0) }
+        func streamCost(_ name: String) -> Double? { price.streamReadsPer100k.map { Double(streamReads(name)) / 100_000 * $0 } }
+
+        // Totals over every table first; then the JSON of the tables listed (all, or the top N).
         var totalOnDemand = 0.0, totalStorage = 0.0, totalStreams = 0.0, totalProvisionedMonth = 0.0
+        var onDemand: [String: Double] = [:]
+        for name in tables {
+            let cost = operations(name).reduce(0) { $0 + $1.cost }
+            onDemand[name] = cost
+            totalOnDemand += cost
+            if let table = usage[name] {
+                totalProvisionedMonth += (provisionedHourly(table) ?? 0) * 730
+                totalStorage += storage(table)
+            }
+            if streamReads(name) > 0 { totalStreams += streamCost(name) ?? 0 }
+        }
+        var listed = tables
+        if let top {
+            listed = Array(tables.sorted { (onDemand[$0]!, $1) > (onDemand[$1]!, $0) }.prefix(top))
+        }
         w.key("tables")
         w.beginArray()
-        for name in tables {
+        for name in listed {
             w.beginObject()
             w.key("table"); w.string(name)
             w.key("operations")
             w.beginArray()
-            var tableOnDemand = 0.0
-            for key in end.units.keys.filter({ $0.table == name }).sorted(by: { $0.operation < $1.operation }) {
-                let units = end.units[key]!, before = begin.units[key] ?? CostLedger.Units()
-                let read = units.read - before.read, write = units.write - before.write
-                guard read > 0 || write > 0 else { continue }
-                let cost = read / 1e6 * price.readRequestUnitsPerMillion + write / 1e6 * price.writeRequestUnitsPerMillion
-                tableOnDemand += cost
+            for operation in operations(name) {
                 w.beginObject()
-                w.key("operation"); w.string(key.operation.isEmpty ? "other" : key.operation)
-                w.key("readRequestUnits"); w.number(read)
-                w.key("writeRequestUnits"); w.number(write)
-                w.key("onDemandUSD"); w.number(money(cost))
+                w.key("operation"); w.string(operation.operation)
+                w.key("readRequestUnits"); w.number(operation.read)
+                w.key("writeRequestUnits"); w.number(operation.write)
+                w.key("onDemandUSD"); w.number(money(operation.cost))
                 w.endObject()
             }
             w.endArray()
-            w.key("onDemandUSD"); w.number(money(tableOnDemand))
-            totalOnDemand += tableOnDemand
+            w.key("onDemandUSD"); w.number(money(onDemand[name]!))
             if let table = usage[name] {
-                if table.billingMode == "PROVISIONED" {
-                    let hourly = Double(table.metering.readCapacityUnits) * price.readCapacityUnitHour
-                        + Double(table.metering.writeCapacityUnits) * price.writeCapacityUnitHour
+                if let hourly = provisionedHourly(table) {
                     w.key("provisioned")
                     w.beginObject()
                     w.key("readCapacityUnits"); w.number(table.metering.readCapacityUnits)
@@ -82,7 +109,6 @@ extension Engine {
                     w.key("USD"); w.number(money(hourly * seconds / 3600))
                     w.key("USDPerMonth"); w.number(money(hourly * 730))
                     w.endObject()
-                    totalProvisionedMonth += hourly * 730
                 }
                 let peak = peaks[name]?.highest ?? CostLedger.Units()
                 let read = max(1.0, peak.read.rounded(.up)), write = max(1.0, peak.write.rounded(.up))
@@ -92,19 +118,12 @@ extension Engine {
                 w.key("writeCapacityUnits"); w.number(write)
                 w.key("USDPerMonth"); w.number(money((read * price.readCapacityUnitHour + write * price.writeCapacityUnitHour) * 730))
                 w.endObject()
-                let storage = Double(table.sizeBytes) / 1e9 * price.storageGBMonth
-                totalStorage += storage
                 w.key("storageBytes"); w.number(table.sizeBytes)
-                w.key("storageUSDPerMonth"); w.number(money(storage))
+                w.key("storageUSDPerMonth"); w.number(money(storage(table)))
             }
-            let streamReads = (end.streamReads[name] ?? 0) - (begin.streamReads[name] ?? 0)
-            if streamReads > 0 {
-                w.key("streamReadRequests"); w.number(streamReads)
-                if let rate = price.streamReadsPer100k {
-                    let cost = Double(streamReads) / 100_000 * rate
-                    totalStreams += cost
-                    w.key("streamsUSD"); w.number(money(cost))
-                }
+            if streamReads(name) > 0 {
+                w.key("streamReadRequests"); w.number(streamReads(name))
+                if let cost = streamCost(name) { w.key("streamsUSD"); w.number(money(cost)) }
             }
             w.endObject()
         }

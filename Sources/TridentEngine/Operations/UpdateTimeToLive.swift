@@ -13,7 +13,7 @@ enum UpdateTimeToLive {
 
         var violations = ConstraintViolations()
         if !TableNames.matchesPattern(name) { violations.add(Constraint.pattern(name, "tableName")) }
-        if let specification {
+        if specification != nil {
             violations.notNull(enabled != nil, "timeToLiveSpecification.enabled")
             if let attribute {
                 if attribute.isEmpty { violations.add(Constraint.minLength(attribute, "timeToLiveSpecification.attributeName", 1)) }

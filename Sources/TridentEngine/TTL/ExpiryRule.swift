@@ -17,10 +17,15 @@ public struct ExpiryRule: Sendable, Equatable {
         let latest = now - graceSeconds
         guard latest >= 0 else { return nil }
         let upper = UInt64(latest.rounded(.down))
-        let nowSeconds = UInt64(max(0, now).rounded(.down))
-        let lower = nowSeconds > Self.maxAgeSeconds ? nowSeconds - Self.maxAgeSeconds + 1 : 0
+        let lower = Self.oldestHonoured(now: now)
         guard lower <= upper else { return nil }
         return lower...upper
+    }
+
+    /// The oldest expiry second still taken for a real expiry at `now` (five years back).
+    public static func oldestHonoured(now: Double) -> UInt64 {
+        let nowSeconds = UInt64(max(0, now).rounded(.down))
+        return nowSeconds > maxAgeSeconds ? nowSeconds - maxAgeSeconds + 1 : 0
     }
 
     public func isDue(_ expiry: UInt64, now: Double) -> Bool {

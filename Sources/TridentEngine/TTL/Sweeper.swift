@@ -62,9 +62,10 @@ final class Sweeper: Sendable {
                         try ExpiryIndex.due(reader, table: table.number, in: range, limit: Self.batchSize)
                     }
                     if due.isEmpty { break }
-                    let count = try deleteExpired(table: table.name, keys: due.map(\.itemKey), now: now)
-                    engine.ttlDeleted.add(count, ordering: .relaxed)
-                    deleted += count
+                    let gone = try deleteExpired(table: table.name, keys: due.map(\.itemKey), now: now)
+                    engine.ttlDeleted.add(gone.count, ordering: .relaxed)
+                    engine.recentExpiries.record(gone)
+                    deleted += gone.count
                     if due.count < Self.batchSize { break }
                 }
             } catch {
@@ -124,19 +125,20 @@ final class Sweeper: Sendable {
     }
 
     /// Deletes the items that are still expired when the write runs; waits for it to be durable.
-    private func deleteExpired(table name: String, keys: [[UInt8]], now: Double) throws -> Int {
+    private func deleteExpired(table name: String, keys: [[UInt8]], now: Double) throws -> [Engine.ExpiredItem] {
         let rule = self.rule
-        let result = engine.writeAndWait { draft in
-            guard let table = try Catalog.table(draft.reader, name: name), let attribute = table.ttlAttribute else { return 0 }
-            var count = 0
+        let result = engine.writeAndWait { draft -> [Engine.ExpiredItem] in
+            guard let table = try Catalog.table(draft.reader, name: name), let attribute = table.ttlAttribute else { return [] }
+            var gone: [Engine.ExpiredItem] = []
             for key in keys {
                 guard let item = try ItemTable.stored(draft.reader, table: table.number, itemKey: key),
                     let expiry = try item.expiry(attribute: attribute), rule.isDue(expiry, now: now)
                 else { continue }
                 try ItemTable.write(table: table, itemKey: key, old: item, new: nil, reader: draft.reader, into: &draft.changes, byTTL: true)
-                count += 1
+                gone.append(
+                    Engine.ExpiredItem(table: name, key: Engine.keyAttributes(of: try item.item(), in: table), expiresAt: expiry, deletedAt: now))
             }
-            return count
+            return gone
         }
         return try result.get()
     }
