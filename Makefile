@@ -9,7 +9,7 @@ DEPS_STAMP := .build/.deps-$(shell cat Tests/compat/requirements.txt 2>/dev/null
 
 .PHONY: deps browser run build release test unit-test compat-test fuzz sanitize bench bench-engine bench-ttl lint clean
 
-## deps: install what is missing — liblmdb-dev (apt) and the pinned Python test clients (pip)
+## deps: install what is missing — liblmdb-dev and zlib1g-dev (apt) and the pinned Python test clients (pip)
 deps: $(DEPS_STAMP)
 
 # The console's browser test needs Debian's chromium and its driver; only the tests install them.
@@ -17,7 +17,7 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { $(SUDO) apt-get install -y chromium chromium-driver || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }; }
 
 $(DEPS_STAMP): Tests/compat/requirements.txt
-	@pkg-config --exists lmdb || { $(SUDO) apt-get install -y liblmdb-dev || { $(SUDO) apt-get update && $(SUDO) apt-get install -y liblmdb-dev; }; }
+	@pkg-config --exists lmdb zlib || { $(SUDO) apt-get install -y liblmdb-dev zlib1g-dev || { $(SUDO) apt-get update && $(SUDO) apt-get install -y liblmdb-dev zlib1g-dev; }; }
 	@$(PYTHON) -m pip install --quiet --disable-pip-version-check -r Tests/compat/requirements.txt
 	@mkdir -p .build && touch $@
 

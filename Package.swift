@@ -25,6 +25,12 @@ let package = Package(
             providers: [.apt(["liblmdb-dev"])]
         ),
         .target(name: "LMDB", dependencies: ["CLMDB"]),
+        // gzip for DynamoDB's export files (import, export, seed).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // CRC-32 by carry-less multiplication (an instruction Swift cannot name).
         .target(name: "CCRC32"),
         .target(name: "DynamoModel"),
@@ -40,7 +46,7 @@ let package = Package(
         .target(
             name: "TridentEngine",
             dependencies: [
-                "TridentReplication", "TridentStorage", "DynamoModel", "DynamoExpressions",
+                "TridentReplication", "TridentStorage", "DynamoModel", "DynamoExpressions", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

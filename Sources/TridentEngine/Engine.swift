@@ -26,6 +26,8 @@ public final class Engine: Sendable {
     /// Items the TTL sweeper deleted since start.
     let ttlDeleted = Atomic(0)
     let recentExpiries = RecentExpiries()
+    /// nil unless `--transient-status-seconds` is set: then the data plane checks it.
+    let transient: TransientStatuses?
     /// Transactions in flight by `ClientRequestToken`.
     let tokensInFlight = Mutex<Set<String>>([])
 
@@ -34,6 +36,7 @@ public final class Engine: Sendable {
     public init(configuration: EngineConfiguration, logger: Logger = Logger(label: "trident.engine")) throws {
         self.configuration = configuration
         self.logger = logger
+        transient = configuration.transientStatusSeconds > 0 ? TransientStatuses(seconds: configuration.transientStatusSeconds) : nil
         capacity = CapacityLimiter(mode: configuration.capacityMode, clock: configuration.clock)
         transactionHolds =
             configuration.transactionWindowMilliseconds > 0 ? TransactionHolds(milliseconds: configuration.transactionWindowMilliseconds) : nil

@@ -27,6 +27,8 @@ public struct EngineConfiguration: Sendable {
     /// How long a transaction holds its items (`--transaction-window-ms`): other writes to them
     /// meet the service's conflict errors meanwhile. 0: transactions hold nothing.
     public var transactionWindowMilliseconds: Int = 0
+    /// Seconds tables spend CREATING, UPDATING and DELETING (0: every change is ACTIVE at once).
+    public var transientStatusSeconds: Double = 0
     /// How long each stream shard stays open before a child takes over (`--stream-shard-seconds`;
     /// the service rolls over about every four hours).
     public var streamShardSeconds: Double = 14_400

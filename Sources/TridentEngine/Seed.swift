@@ -3,10 +3,12 @@ import FoundationEssentials
 
 /// Loads a seed file at start (`trident serve --seed FILE`): tables, their TTL setting and items.
 ///
-///     {"tables": [{<CreateTable request>, "TimeToLiveSpecification": {…}, "Items": [{…}, …]}]}
+///     {"tables": [{<CreateTable request>, "TimeToLiveSpecification": {…}, "Items": [{…}, …],
+///                  "ImportFrom": "export/data/abc.json.gz"}]}
 ///
-/// Each table goes through the ordinary API (CreateTable, UpdateTimeToLive, PutItem), so a seed
-/// file is validated like requests are. A table that already exists is left alone, items and
+/// Tables and TTL go through the ordinary API (CreateTable, UpdateTimeToLive) and items through
+/// the bulk import (`Engine.importItems`, validated like PutItem's), so a seed file is checked like
+/// requests are. `ImportFrom` names a data file of DynamoDB's export to S3 (relative to the seed file). A table that already exists is left alone, items and
 /// all: loading the same file at every start is harmless.
 public enum Seed {
     public struct Failure: Error, CustomStringConvertible {
@@ -18,6 +20,9 @@ public enum Seed {
         public var skipped: [String] = []
     }
 
+    /// Items per write transaction.
+    static let importChunk = 10_000
+
     public static func load(path: String, into engine: Engine) async throws -> Summary {
         guard let data = FileManager.default.contents(atPath: path) else { throw Failure(description: "cannot read seed file \(path)") }
         guard case let .object(root) = try JSONReader.parse(Array(data)), case let .array(tables)? = root["tables"] else {
@@ -25,7 +30,7 @@ public enum Seed {
         }
         var summary = Summary()
         for case let .object(table) in tables {
-            let create = JSONObject(table.members.filter { $0.key != "Items" && $0.key != "TimeToLiveSpecification" })
+            let create = JSONObject(table.members.filter { !["Items", "ImportFrom", "TimeToLiveSpecification"].contains($0.key) })
             guard case let .string(name)? = table["TableName"] else { throw Failure(description: "seed file \(path): a table without TableName") }
             switch await call(engine, "CreateTable", .object(create)) {
             case .success:
@@ -42,17 +47,36 @@ public enum Seed {
                     throw Failure(description: "seed table \(name) TTL: \(error.code): \(error.message)")
                 }
             }
+            var lines: [[UInt8]] = []
             if case let .array(items)? = table["Items"] {
-                for (i, item) in items.enumerated() {
-                    let request = JSONObject([.init(key: "TableName", value: .string(name)), .init(key: "Item", value: item)])
-                    if case let .failure(error) = await call(engine, "PutItem", .object(request)) {
-                        throw Failure(description: "seed table \(name) item: \(error.code): \(error.message)")
-                    }
-                    // Progress for the terminal on large seed files.
-                    if (i + 1) % 10_000 == 0 { engine.logger.info("seeding \(name): \(i + 1) of \(items.count) items") }
+                lines = items.map { item in
+                    var w = JSONWriter()
+                    w.value(item)
+                    return w.bytes
                 }
-                engine.logger.info("seeded \(name) with \(items.count) items")
             }
+            if case let .string(file)? = table["ImportFrom"] {
+                // A data file of DynamoDB's export to S3 (DynamoDB JSON lines, gzip or not), relative to the seed file.
+                let full = file.hasPrefix("/") ? file : URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
+                guard let data = FileManager.default.contents(atPath: full) else { throw Failure(description: "seed table \(name): cannot read \(full)") }
+                let bytes = Array(data)
+                lines += try (Gzip.isCompressed(bytes) ? Gzip.decompress(bytes) : bytes).split(separator: UInt8(ascii: "\n")).map(Array.init)
+            }
+            var loaded = 0
+            for start in stride(from: 0, to: lines.count, by: importChunk) {
+                var body: [UInt8] = []
+                for line in lines[start..<min(lines.count, start + importChunk)] { body += line + [UInt8(ascii: "\n")] }
+                let result = await withCheckedContinuation { continuation in
+                    engine.importItems(table: name, lines: body) { continuation.resume(returning: $0) }
+                }
+                switch result {
+                case let .success(count): loaded += count
+                case let .failure(problem): throw Failure(description: "seed table \(name), item \(start + 1) on: \(problem)")
+                }
+                // Progress for the terminal on large seed files.
+                if lines.count > importChunk { engine.logger.info("seeding \(name): \(loaded) of \(lines.count) items") }
+            }
+            if !lines.isEmpty { engine.logger.info("seeded \(name) with \(loaded) items") }
         }
         return summary
     }

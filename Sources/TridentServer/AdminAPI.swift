@@ -11,10 +11,12 @@ public final class AdminAPI: Sendable {
 
     let engine: Engine
     let allowRemote: Bool
+    public let faults: FaultInjector
 
-    public init(engine: Engine, allowRemote: Bool = false) {
+    public init(engine: Engine, allowRemote: Bool = false, faultSeed: UInt64 = 1) {
         self.engine = engine
         self.allowRemote = allowRemote
+        faults = FaultInjector(seed: faultSeed)
     }
 
     struct Answer: Sendable {
@@ -35,9 +37,18 @@ public final class AdminAPI: Sendable {
             respond(Answer(status: .ok, body: ConsoleAssets.page, contentType: "text/html; charset=utf-8"))
         case (.GET, "console", 2) where route[1] == "console.js":
             respond(Answer(status: .ok, body: ConsoleAssets.script, contentType: "text/javascript; charset=utf-8"))
+        case (.POST, "tables", 3) where route[2] == "import":
+            engine.importItems(table: Self.percentDecoded(route[1]), lines: body) { result in
+                switch result {
+                case let .success(count): respond(Self.ok { w in w.beginObject(); w.key("imported"); w.number(count); w.endObject() })
+                case let .failure(problem): respond(Self.error(.badRequest, problem.description))
+                }
+            }
         case (.GET, "tables", 3) where route[2] == "expiring":
             let limit = Self.queryParameters(query)["limit"].flatMap(Int.init).map { min(max($0, 1), 1000) } ?? 20
             respond(expiringAnswer(table: route[1], limit: limit))
+        case (_, "faults", _):
+            respond(faultsAnswer(method: method, route: route, body: body))
         case (.GET, "clock", 1):
             respond(clockAnswer())
         case (.POST, "clock", 1):
@@ -206,6 +217,60 @@ public final class AdminAPI: Sendable {
             }
             w.endObject()
         }
+    }
+
+    // MARK: faults
+
+    private func faultsAnswer(method: HTTPMethod, route: [String], body: [UInt8]) -> Answer {
+        switch (method, route.count) {
+        case (.GET, 1):
+            let (seed, rules) = faults.snapshot
+            return Self.ok { w in
+                w.beginObject()
+                w.key("seed"); w.number(String(seed))
+                w.key("rules")
+                w.beginArray()
+                for rule in rules { Self.write(rule, to: &w) }
+                w.endArray()
+                w.endObject()
+            }
+        case (.POST, 1):
+            guard let json = try? JSONReader.parse(body) else { return Self.error(.badRequest, "Expected a JSON object describing the rule") }
+            do {
+                let rule = try faults.add(json)
+                return Self.ok { w in Self.write(rule, to: &w) }
+            } catch {
+                return Self.error(.badRequest, error.description)
+            }
+        case (.POST, 2) where route[1] == "seed":
+            guard case let .object(o)? = try? JSONReader.parse(body), case let .number(text)? = o["seed"], let seed = UInt64(text) else {
+                return Self.error(.badRequest, #"Expected {"seed": N} with a whole number, 0 or more"#)
+            }
+            faults.reseed(seed)
+            return Answer(status: .ok, body: Array("{}".utf8))
+        case (.DELETE, 1):
+            _ = faults.remove(nil)
+            return Answer(status: .ok, body: Array("{}".utf8))
+        case (.DELETE, 2):
+            guard let id = Int(route[1]), faults.remove(id) else { return Self.error(.notFound, "No fault rule \(route[1])") }
+            return Answer(status: .ok, body: Array("{}".utf8))
+        default:
+            return Self.error(.notFound, "No admin endpoint \(method.rawValue) /_trident/\(route.joined(separator: "/"))")
+        }
+    }
+
+    private static func write(_ rule: FaultInjector.Rule, to w: inout JSONWriter) {
+        w.beginObject()
+        w.key("id"); w.number(rule.id)
+        w.key("operations"); w.beginArray(); for name in rule.operations.sorted() { w.string(name) }; w.endArray()
+        w.key("tables"); w.beginArray(); for name in rule.tables.sorted() { w.string(name) }; w.endArray()
+        if let error = rule.error { w.key("error"); w.string(error) }
+        if let message = rule.message { w.key("message"); w.string(message) }
+        w.key("latencyMs"); w.number(rule.latencyMilliseconds)
+        w.key("probability"); w.number(rule.probability)
+        if let remaining = rule.remaining { w.key("remaining"); w.number(remaining) }
+        w.key("fired"); w.number(rule.fired)
+        w.endObject()
     }
 
     // MARK: zones

@@ -226,6 +226,15 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: writing
 
     private func complete(_ pending: Pending, context: ChannelHandlerContext) {
+        if pending.response.dropsConnection {
+            // What a client sees when a server or a network path dies mid-request.
+            inFlight = false
+            shared.releaseBody(reserved)
+            reserved = 0
+            mode = .closing
+            context.close(promise: nil)
+            return
+        }
         write(pending, context: context)
         inFlight = false
         shared.releaseBody(reserved)

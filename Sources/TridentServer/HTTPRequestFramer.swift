@@ -22,6 +22,9 @@ struct HTTPRequest: Sendable, Equatable {
     var body: [UInt8] = []
     /// The whole head, kept only when signatures are checked (they sign fields nothing else reads).
     var head: [UInt8]? = nil
+    /// A browser's `Origin`, and what a CORS preflight asks to send.
+    var origin: String? = nil
+    var requestedHeaders: String? = nil
 }
 
 /// An incremental HTTP/1.1 request framer over the bytes of one connection, as a small state
@@ -279,6 +282,10 @@ struct HTTPRequestFramer {
                 }
             case 6 where equalsIgnoringCase(name, "expect"):
                 expectsContinue = equalsIgnoringCase(value, "100-continue")
+            case 6 where equalsIgnoringCase(name, "origin"):
+                request.origin = string(value)
+            case 30 where equalsIgnoringCase(name, "access-control-request-headers"):
+                request.requestedHeaders = string(value)
             default:
                 continue
             }

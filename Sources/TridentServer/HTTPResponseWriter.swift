@@ -16,6 +16,10 @@ enum HTTPResponseWriter {
             buffer.writeString(contentType)
             buffer.writeStaticString("\r\n")
         }
+        for header in response.headers {
+            buffer.writeString(header)
+            buffer.writeStaticString("\r\n")
+        }
         buffer.writeStaticString("x-amzn-RequestId: ")
         requestIDs.write(into: &buffer)
         buffer.writeStaticString("\r\nx-amz-crc32: ")

@@ -21,6 +21,10 @@ public final class Router: Sendable {
         var status: HTTPResponseStatus
         var contentType: String?
         var body: [UInt8]
+        /// Further header lines, `Name: value` (CORS).
+        var headers: [String] = []
+        /// Close the connection without an answer (an injected fault).
+        var dropsConnection = false
     }
 
     /// The answer to a body over `maxBodyBytes`, sent before the body is read.
@@ -36,10 +40,16 @@ public final class Router: Sendable {
     /// `GET /metrics` (nil for the null backend, which has nothing to count).
     let metrics: ServerMetrics?
     private let engine: Engine?
+    /// `--cors`: nil answers no browser origin.
+    let cors: CORSPolicy?
+    /// Rules of `/_trident/faults` (nil for the null backend).
+    let faults: FaultInjector?
 
     /// `credentials`: access key id → secret (nil: signatures are not checked).
-    public init(engine: Engine, admin: AdminAPI, credentials: [String: String]? = nil) {
+    public init(engine: Engine, admin: AdminAPI, credentials: [String: String]? = nil, cors: CORSPolicy? = nil) {
         self.backend = engine
+        self.cors = cors
+        faults = admin.faults
         self.engine = engine
         self.admin = admin
         defaultHost = "dynamodb.\(engine.configuration.region).amazonaws.com"
@@ -51,6 +61,8 @@ public final class Router: Sendable {
     /// answering every API request with one fixed GetItem-shaped body — no parsing, no storage.
     public init(nullBackendRegion region: String) {
         self.backend = FixedResponder()
+        self.cors = nil
+        faults = nil
         self.engine = nil
         self.admin = nil
         defaultHost = "dynamodb.\(region).amazonaws.com"
@@ -65,6 +77,18 @@ public final class Router: Sendable {
     }
 
     func route(_ request: HTTPRequest, remoteAddress: SocketAddress?, respond: @escaping @Sendable (Response) -> Void) {
+        guard let cors, let origin = request.origin, cors.allows(origin) else { return serve(request, remoteAddress: remoteAddress, respond: respond) }
+        // Before the signature check: a browser's preflight is never signed.
+        if request.method == .OPTIONS { return respond(cors.preflight(origin: origin, requestedHeaders: request.requestedHeaders)) }
+        let headers = cors.headers(origin: origin)
+        serve(request, remoteAddress: remoteAddress) { response in
+            var response = response
+            response.headers += headers
+            respond(response)
+        }
+    }
+
+    private func serve(_ request: HTTPRequest, remoteAddress: SocketAddress?, respond: @escaping @Sendable (Response) -> Void) {
         let isHealthCheck = (request.method == .GET || request.method == .HEAD) && Self.isRoot(request.uri)
         if let signatures, !isHealthCheck, let problem = signatures.check(request, now: Self.epochSeconds()) {
             return respond(Response(status: HTTPResponseStatus(statusCode: problem.status), contentType: Self.json10, body: Self.render(problem)))
@@ -114,9 +138,31 @@ public final class Router: Sendable {
             w.endObject()
             return respond(Response(status: .ok, contentType: contentType, body: w.bytes))
         }
-        let started = metrics == nil ? 0 : DispatchTime.now().uptimeNanoseconds
         let target = request.target
-        backend.handle(target: target, body: request.body) { [metrics] result in
+        guard let faults, !faults.isEmpty, let operation = target.flatMap(Engine.operationName) else {
+            return handle(target: target, body: request.body, contentType: contentType, respond: respond)
+        }
+        let decision = faults.decide(operation: operation, tables: FaultInjector.tables(in: request.body))
+        let outcome: @Sendable () -> Void = {
+            if decision.dropsConnection {
+                respond(Response(status: .ok, contentType: nil, body: [], dropsConnection: true))
+            } else if let error = decision.error {
+                respond(Response(status: HTTPResponseStatus(statusCode: error.status), contentType: contentType, body: Self.render(error)))
+            } else {
+                self.handle(target: target, body: request.body, contentType: contentType, respond: respond)
+            }
+        }
+        if decision.latencyMilliseconds > 0 {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(decision.latencyMilliseconds), execute: outcome)
+        } else {
+            outcome()
+        }
+    }
+
+    /// The engine's answer to an API request, counted in the metrics.
+    private func handle(target: String?, body: [UInt8], contentType: String, respond: @escaping @Sendable (Response) -> Void) {
+        let started = metrics == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+        backend.handle(target: target, body: body) { [metrics] result in
             switch result {
             case let .success(body):
                 respond(Response(status: .ok, contentType: contentType, body: body))

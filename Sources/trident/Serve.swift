@@ -11,8 +11,8 @@ import TridentServer
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the DynamoDB API over HTTP.")
 
-    @Option(help: "Address to listen on. Use 0.0.0.0 to accept other hosts (the admin API still answers only this host).")
-    var host = "127.0.0.1"
+    @Option(help: "Address to listen on. Use 0.0.0.0 to accept other hosts (the admin API still answers only this host). Default: $TRIDENT_HOST (set in the Docker image), else 127.0.0.1.")
+    var host = ProcessInfo.processInfo.environment["TRIDENT_HOST"] ?? "127.0.0.1"
 
     @Option(help: "Port to listen on (0 picks a free one; the chosen port is printed).")
     var port = 8000
@@ -123,6 +123,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A seed file of tables, TTL settings and items to create at start (existing tables are left alone). Repeatable.")
     var seed: [String] = []
 
+    @Option(help: "Seconds tables spend CREATING, UPDATING and DELETING, as in the service (0: every change is ACTIVE at once).")
+    var transientStatusSeconds: Double = 0
+
+    @Option(help: "Browser origins allowed to call the API (CORS): * or a comma-separated list. Default: none.")
+    var cors: String?
+
+    @Option(help: "Write the bound address (http://HOST:PORT) to this file once the server is ready (useful with --port 0).")
+    var readyFile: String?
+
+    @Option(help: "Seed of the random source of probabilistic fault rules (POST /_trident/faults).")
+    var faultSeed: UInt64 = 1
+
+    @Flag(help: .hidden)
+    var dynamodbLocalBanner = false
+
     func validate() throws {
         if inMemory && dataDir != nil { throw ValidationError("--in-memory and --data-dir exclude each other") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
@@ -142,6 +157,7 @@ struct Serve: AsyncParsableCommand {
         if minBodyRate < 0 { throw ValidationError("--min-body-rate must be zero or more") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if !(transientStatusSeconds >= 0) { throw ValidationError("--transient-status-seconds must be zero or more") }
         if bodyMemoryMb < 16 { throw ValidationError("--body-memory-mb must be at least 16 (one request may be 16 MB)") }
     }
 
@@ -192,6 +208,7 @@ struct Serve: AsyncParsableCommand {
         configuration.gsiLagMilliseconds = gsiLagMs
         configuration.transactionWindowMilliseconds = transactionWindowMs
         configuration.streamShardSeconds = streamShardSeconds
+        configuration.transientStatusSeconds = transientStatusSeconds
         if let prices {
             guard let bytes = FileManager.default.contents(atPath: prices) else { throw ValidationError("--prices: cannot read \(prices)") }
             do {
@@ -229,14 +246,31 @@ struct Serve: AsyncParsableCommand {
         if auth == .none && !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("serving \(host) without --auth sigv4: anyone who can reach the port can read, write and delete every table")
         }
-        let router = Router(engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost), credentials: keys)
+        let router = Router(
+            engine: engine, admin: AdminAPI(engine: engine, allowRemote: adminFromAnyHost, faultSeed: faultSeed), credentials: keys,
+            cors: cors.map(CORSPolicy.init))
         let server = try await Server.start(host: host, port: port, router: router, limits: limits, on: loops)
 
         let address = server.localAddress
         let shownHost = address.ipAddress.map { $0.contains(":") ? "[\($0)]" : $0 } ?? host
         let elapsed = Int(Date().timeIntervalSince(started) * 1000)
+        let url = "\(scheme)://\(shownHost):\(address.port ?? port)"
+        if dynamodbLocalBanner {
+            // What DynamoDB Local prints when ready: Testcontainers and scripts wait for its first line.
+            print(
+                "Initializing DynamoDB Local with the following configuration:\nPort:\t\(address.port ?? port)\nInMemory:\t\(inMemory)\nVersion:\tTrident \(TridentCommand.version)\nDbPath:\t\(inMemory ? "null" : directory)\nSharedDb:\ttrue\nshouldDelayTransientStatuses:\t\(transientStatusSeconds > 0)\nCorsParams:\t\(cors ?? "null")\n"
+            )
+        }
+        if let readyFile {
+            // Written whole, then renamed into place: a reader never sees half an address.
+            let temporary = readyFile + ".tmp"
+            guard FileManager.default.createFile(atPath: temporary, contents: Data((url + "\n").utf8)), rename(temporary, readyFile) == 0 else {
+                logger.critical("cannot write --ready-file \(readyFile)")
+                throw ExitCode(2)
+            }
+        }
         print(
-            "Trident listening on \(scheme)://\(shownHost):\(address.port ?? port) — data in \(inMemory ? "memory (an unlinked temporary file)" : directory) — ready in \(elapsed) ms"
+            "Trident listening on \(url) — data in \(inMemory ? "memory (an unlinked temporary file)" : directory) — ready in \(elapsed) ms"
         )
         fflush(nil)
 

@@ -72,7 +72,7 @@ struct GetItemPlainTests {
             #"{"TableName":"orders","Key":{"pk":{"S":"a"},"sk":{"N":"12.5"}},"ReturnConsumedCapacity":"TOTAL"}"#,
         ]
         let alphabet = Array(#"{}[]":,. \ntrue0-9ESNBaz"#.utf8)
-        var rng = SplitMix(seed: 0x7121_d3a7)
+        var rng = SplitMix64(seed: 0x7121_d3a7)
         var accepted = 0
         for _ in 0..<20_000 {
             var bytes = Array(seeds[Int(rng.next() % UInt64(seeds.count))].utf8)
@@ -95,16 +95,3 @@ struct GetItemPlainTests {
 }
 
 /// A small deterministic generator, so a failure can be replayed.
-private struct SplitMix {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

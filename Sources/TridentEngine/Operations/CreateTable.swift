@@ -129,6 +129,8 @@ struct CreateTable {
         let create = try CreateTable(request)
         let now = engine.clock.now
         let configuration = engine.configuration
+        // A deleted table shown DELETING still holds its name.
+        if engine.transient?.transition(create.name)?.status == .deleting { throw DynamoError.tableAlreadyExists(create.name) }
         engine.write("CreateTable", reply: reply) { draft in
             if try Catalog.definitionBytes(draft.reader, name: create.name) != nil {
                 throw DynamoError.tableAlreadyExists(create.name)
@@ -160,10 +162,11 @@ struct CreateTable {
             return table
         } respond: { table in
             engine.tables.store(table)
+            engine.transient?.begin(.creating, table: table.name)
             var w = JSONWriter()
             w.beginObject()
             w.key("TableDescription")
-            w.tableDescription(table, figures: TableFigures())
+            w.tableDescription(table, figures: TableFigures(), status: engine.transient == nil ? "ACTIVE" : "CREATING")
             w.endObject()
             return w.bytes
         }

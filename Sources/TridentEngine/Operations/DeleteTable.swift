@@ -7,6 +7,7 @@ struct DeleteTable {
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
         let name = try controlPlaneTableName(request)
         guard engine.tables.table(name) != nil else { throw DynamoError.tableNotFound(name) }
+        try engine.transient?.checkChangeable(name)
         engine.write("DeleteTable", reply: reply) { draft in
             guard let table = try Catalog.table(draft.reader, name: name) else { throw DynamoError.tableNotFound(name) }
             if table.deletionProtection {
@@ -21,6 +22,7 @@ struct DeleteTable {
         } respond: { (table, figures) in
             engine.tables.remove(table.name)
             engine.capacity.forget(table)
+            engine.transient?.begin(.deleting, table: table.name, ghost: (table, figures))
             var w = JSONWriter()
             w.beginObject()
             w.key("TableDescription")

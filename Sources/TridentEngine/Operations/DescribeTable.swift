@@ -5,12 +5,22 @@ import TridentStorage
 struct DescribeTable {
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
         let name = try controlPlaneTableName(request)
-        guard let table = engine.tables.table(name) else { throw DynamoError.tableNotFound(name) }
+        let transition = engine.transient?.transition(name)
+        guard let table = engine.tables.table(name) else {
+            guard let ghost = transition?.ghost else { throw DynamoError.tableNotFound(name) }
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("Table")
+            w.tableDescription(ghost.table, figures: ghost.figures, status: "DELETING")
+            w.endObject()
+            return reply(.success(w.bytes))
+        }
         let figures = try engine.read(consistent: true, "DescribeTable") { try TableFigures.read($0, table) }
         var w = JSONWriter()
         w.beginObject()
         w.key("Table")
-        w.tableDescription(table, figures: figures)
+        w.tableDescription(
+            table, figures: figures, status: transition?.status.rawValue ?? "ACTIVE", creatingIndexes: transition?.creatingIndexes ?? [])
         w.endObject()
         reply(.success(w.bytes))
     }

@@ -14,7 +14,8 @@ struct ListTables {
         }
         try violations.check()
 
-        let names = engine.tables.names.filter { start == nil || $0 > start! }
+        let all = engine.transient.map { Array(Set(engine.tables.names).union($0.deletingNames)).sorted() } ?? engine.tables.names
+        let names = all.filter { start == nil || $0 > start! }
         let page = names.prefix(limit ?? 100)
         var w = JSONWriter()
         w.beginObject()

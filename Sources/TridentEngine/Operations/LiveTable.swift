@@ -16,7 +16,7 @@ extension TableRegistry.Entry {
 
 extension Engine {
     func dataTableEntry(_ name: String) throws(DynamoError) -> TableRegistry.Entry {
-        guard let entry = tables.entry(name) else { throw DynamoError.resourceNotFound }
+        guard let entry = tables.entry(name), transient?.transition(name)?.status != .creating else { throw DynamoError.resourceNotFound }
         return entry
     }
 }

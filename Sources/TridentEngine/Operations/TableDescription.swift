@@ -17,7 +17,8 @@ struct TableFigures: Sendable {
 /// The TableDescription object CreateTable, DescribeTable, UpdateTable and DeleteTable return.
 extension JSONWriter {
     /// DeleteTable's answer leaves out the schema, the indexes and the creation time, as DynamoDB's does.
-    mutating func tableDescription(_ table: TableDefinition, figures: TableFigures, status: String = "ACTIVE") {
+    /// `creatingIndexes`: global indexes shown CREATING whatever their backfill says (transient statuses).
+    mutating func tableDescription(_ table: TableDefinition, figures: TableFigures, status: String = "ACTIVE", creatingIndexes: Set<String> = []) {
         let deleting = status == "DELETING"
         beginObject()
         if !deleting {
@@ -58,7 +59,10 @@ extension JSONWriter {
                 guard !indexes.isEmpty else { continue }
                 key(kind == .global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes")
                 beginArray()
-                for index in indexes { indexDescription(index, of: table, figures: figures.indexes[index.number] ?? Catalog.Statistics()) }
+                for index in indexes {
+                    indexDescription(
+                        index, of: table, figures: figures.indexes[index.number] ?? Catalog.Statistics(), creating: creatingIndexes.contains(index.name))
+                }
                 endArray()
             }
         }
@@ -89,7 +93,7 @@ extension JSONWriter {
         key("LatestStreamArn"); string(table.streamArn(latest))
     }
 
-    private mutating func indexDescription(_ index: SecondaryIndex, of table: TableDefinition, figures: Catalog.Statistics) {
+    private mutating func indexDescription(_ index: SecondaryIndex, of table: TableDefinition, figures: Catalog.Statistics, creating shown: Bool) {
         beginObject()
         key("IndexName"); string(index.name)
         keySchema(index.keySchema)
@@ -104,8 +108,9 @@ extension JSONWriter {
         }
         endObject()
         if index.kind == .global {
-            key("IndexStatus"); string(index.status.rawValue)
-            if index.status == .creating { key("Backfilling"); bool(index.backfilling) }
+            let creating = index.status == .creating || shown
+            key("IndexStatus"); string(creating ? SecondaryIndex.Status.creating.rawValue : index.status.rawValue)
+            if creating { key("Backfilling"); bool(index.status == .creating && index.backfilling) }
             throughput(index.throughput)
         }
         key("IndexSizeBytes"); number(figures.sizeBytes)

@@ -52,6 +52,7 @@ enum UpdateTable {
         try updates?.checkShape(alsoChangingThroughput: throughputFields != nil)
         try ThroughputRules.checkBounds(read: readUnits, write: writeUnits)
         guard engine.tables.table(name) != nil else { throw DynamoError.tableNotFound(name) }
+        try engine.transient?.checkChangeable(name)
 
         let definitions = (definitionList ?? []).map {
             KeyElement(name: $0.name ?? "", type: ScalarAttributeType(rawValue: $0.type ?? "S") ?? .string)
@@ -90,10 +91,11 @@ enum UpdateTable {
             if let created { engine.backfill(created, of: table) }
             if table.indexes.contains(where: { $0.status == .deleting }) { engine.dropDeletingIndexes(of: table) }
             let structural = updates?.actions.contains { if case .update = $0 { false } else { true } } ?? false
+            engine.transient?.begin(.updating, table: table.name, creatingIndexes: Set([created?.name].compactMap { $0 }))
             var w = JSONWriter()
             w.beginObject()
             w.key("TableDescription")
-            w.tableDescription(table, figures: figures, status: structural ? "UPDATING" : "ACTIVE")
+            w.tableDescription(table, figures: figures, status: structural || engine.transient != nil ? "UPDATING" : "ACTIVE")
             w.endObject()
             return w.bytes
         }

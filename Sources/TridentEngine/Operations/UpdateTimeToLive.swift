@@ -26,6 +26,7 @@ enum UpdateTimeToLive {
         }
         try violations.check()
         guard engine.tables.table(name) != nil, let enabled, let attribute else { throw DynamoError.tableNotFound(name) }
+        try engine.transient?.checkChangeable(name)
 
         engine.write("UpdateTimeToLive", reply: reply) { draft in
             guard var table = try Catalog.table(draft.reader, name: name) else { throw DynamoError.tableNotFound(name) }
