@@ -27,6 +27,12 @@ function get_item(consistent)
     string.format('{"TableName":"%s","Key":{"id":{"S":"%s"}},"ConsistentRead":%s}', TABLE, random_key(), consistent))
 end
 
+-- The same read as get_item("true") in PartiQL: a SELECT that names the whole key.
+function select_by_key()
+  return wrk.format("POST", "/", headers_for("ExecuteStatement"),
+    string.format('{"Statement":"SELECT * FROM \\"%s\\" WHERE id = ?","Parameters":[{"S":"%s"}],"ConsistentRead":true}', TABLE, random_key()))
+end
+
 function put_item()
   return wrk.format("POST", "/", headers_for("PutItem"),
     string.format('{"TableName":"%s","Item":{"id":{"S":"%s"},"data":{"S":"%s"},"expires":{"N":"%d"}}}',

@@ -262,6 +262,8 @@ def main():
                         help="workloads to also run at 16 connections with --zones 1, --in-memory and both (empty: none)")
     parser.add_argument("--indexes", type=int, default=int(os.environ.get("BENCH_INDEXES", 1)),
                         help="1: also measure indexed tables (Query on a GSI, PutItem with two GSIs, a backfill under writes)")
+    parser.add_argument("--partiql", type=int, default=int(os.environ.get("BENCH_PARTIQL", 1)),
+                        help="the PartiQL SELECT-by-key row (BENCH_PARTIQL=0 skips it)")
     parser.add_argument("--transactions", type=int, default=int(os.environ.get("BENCH_TRANSACTIONS", 1)),
                         help="1: also compare a 10-Put TransactWriteItems with a PutItem")
     parser.add_argument("--streams", type=int, default=int(os.environ.get("BENCH_STREAMS", 1)),
@@ -343,6 +345,8 @@ def main():
             indexes(servers, trident, args)
         if args.transactions:
             transactions(servers, trident, args)
+        if args.partiql:
+            partiql(servers, trident, args)
         if args.streams:
             streams(servers, trident, args)
         if "null" in compared and args.variants:
@@ -425,19 +429,28 @@ def alternated(trident, cells, args):
     return results
 
 
-def transactions(servers, trident, args):
-    """A TransactWriteItems of 10 Puts against one PutItem, on the main table, every other server
-    stopped: the server time of one against the other (requests/s at 16 connections, the server's
-    core saturated)."""
+def paired(servers, trident, args, row, base, other):
+    """Two (label, workload) pairs in alternated cells on the main table, every other server stopped
+    (requests/s at 16 connections, the server's core saturated); prints the server time of `other`
+    against `base` and returns both medians."""
     with alone(servers, trident):
-        results = alternated(trident, {"transaction": {"PutItem": {"BENCH_WORKLOAD": "putitem"}, "10-Put transaction": {"BENCH_WORKLOAD": "transact10"}}},
-                             args)["transaction"]
-    single, transaction = results["PutItem"], results["10-Put transaction"]
+        results = alternated(trident, {row: {base[0]: {"BENCH_WORKLOAD": base[1]}, other[0]: {"BENCH_WORKLOAD": other[1]}}}, args)[row]
+    first, second = results[base[0]], results[other[0]]
     print()
-    print(f"transactions: PutItem {single['rps']:.0f} req/s (p99 {single['p99_ms']:.3f} ms); TransactWriteItems of 10 Puts"
-          f" {transaction['rps']:.0f} req/s (p99 {transaction['p99_ms']:.3f} ms): one transaction costs"
-          f" {single['rps'] / transaction['rps'] if transaction['rps'] else 0:.2f} × a PutItem's server time;"
-          f" errors {single['errors'] + transaction['errors']}")
+    print(f"{row}: {base[0]} {first['rps']:.0f} req/s (p99 {first['p99_ms']:.3f} ms); {other[0]} {second['rps']:.0f} req/s"
+          f" (p99 {second['p99_ms']:.3f} ms): one costs {first['rps'] / second['rps'] if second['rps'] else 0:.2f} × a {base[0]}'s server time;"
+          f" errors {first['errors'] + second['errors']}")
+    return first, second
+
+
+def transactions(servers, trident, args):
+    """A TransactWriteItems of 10 Puts against one PutItem."""
+    paired(servers, trident, args, "transactions", ("PutItem", "putitem"), ("TransactWriteItems of 10 Puts", "transact10"))
+
+
+def partiql(servers, trident, args):
+    """A PartiQL SELECT naming the whole key against the same GetItem (strongly consistent both; target ≤ 1.3 ×)."""
+    paired(servers, trident, args, "partiql", ("GetItem", "getitem"), ("ExecuteStatement SELECT by key", "partiql-select"))
 
 
 def streams(servers, trident, args):

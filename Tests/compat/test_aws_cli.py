@@ -85,3 +85,27 @@ def test_cli_streams_tags_and_indexes(endpoint):
     [record] = streams("get-records", "--shard-iterator", iterator)["Records"]
     assert record["eventName"] == "INSERT" and record["dynamodb"]["NewImage"]["owner"] == {"S": "ann"}
     aws(endpoint, "delete-table", "--table-name", name)
+
+
+def test_cli_partiql_statements(endpoint, tmp_path):
+    name = "cli_" + uuid.uuid4().hex[:8]
+    aws(endpoint, "create-table", "--table-name", name,
+        "--attribute-definitions", "AttributeName=pk,AttributeType=S", "AttributeName=sk,AttributeType=N",
+        "--key-schema", "AttributeName=pk,KeyType=HASH", "AttributeName=sk,KeyType=RANGE", "--billing-mode", "PAY_PER_REQUEST")
+    aws(endpoint, "execute-statement", "--statement", f"INSERT INTO \"{name}\" VALUE {{'pk': 'p', 'sk': 1, 'v': 'one'}}")
+    aws(endpoint, "execute-statement", "--statement", f"INSERT INTO \"{name}\" VALUE {{'pk': ?, 'sk': ?}}",
+        "--parameters", '[{"S": "p"}, {"N": "2"}]')
+    aws(endpoint, "execute-statement", "--statement", f"UPDATE \"{name}\" SET v = 'two' WHERE pk = 'p' AND sk = 2")
+    selected = aws(endpoint, "execute-statement", "--statement", f"SELECT * FROM \"{name}\" WHERE pk = 'p' ORDER BY sk DESC")
+    assert [i["v"]["S"] for i in selected["Items"]] == ["two", "one"]
+    batch = tmp_path / "batch.json"
+    batch.write_text(json.dumps([{"Statement": f"SELECT v FROM \"{name}\" WHERE pk = 'p' AND sk = 1"},
+                                 {"Statement": f"SELECT v FROM \"{name}\" WHERE pk = 'p' AND sk = 2"}]))
+    answered = aws(endpoint, "batch-execute-statement", "--statements", f"file://{batch}")
+    assert [r["Item"]["v"]["S"] for r in answered["Responses"]] == ["one", "two"]
+    transaction = tmp_path / "transaction.json"
+    transaction.write_text(json.dumps([{"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'p' AND sk = 1"},
+                                       {"Statement": f"DELETE FROM \"{name}\" WHERE pk = 'p' AND sk = 2"}]))
+    aws(endpoint, "execute-transaction", "--transact-statements", f"file://{transaction}")
+    assert aws(endpoint, "execute-statement", "--statement", f"SELECT * FROM \"{name}\"")["Items"] == []
+    aws(endpoint, "delete-table", "--table-name", name)

@@ -11,6 +11,15 @@ struct GetItem {
     let projection: ReadProjection
     let consumedCapacity: ConsumedCapacityMode
 
+    /// The whole item by key, no capacity report (a PartiQL SELECT by key).
+    init(tableName: String, key: Item, consistent: Bool) {
+        self.tableName = tableName
+        self.key = key
+        self.consistent = consistent
+        projection = .all
+        consumedCapacity = ConsumedCapacityMode(nil)
+    }
+
     init(_ request: RequestFields) throws(DynamoError) {
         let tableName = try request.string("TableName")
         var decoder = AttributeValueDecoder()

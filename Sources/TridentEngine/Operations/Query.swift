@@ -59,6 +59,11 @@ struct Query {
     }
 
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
+        try run(engine, request, keysInFilter: false, reply)
+    }
+
+    /// `keysInFilter`: a PartiQL SELECT's other conditions on key attributes are filtered like the rest.
+    static func run(_ engine: Engine, _ request: RequestFields, keysInFilter: Bool, _ reply: @escaping Reply) throws(DynamoError) {
         let query = try Query(request)
         let table = try engine.dataTable(query.tableName)
         let plan = try ReadPlan(
@@ -67,7 +72,7 @@ struct Query {
         let source = plan.source
         let schema = source.keySchema
         let (partition, sort) = try query.keyConditions.resolve(schema)
-        if let key = query.filterAttributes.first(where: schema.isKey) {
+        if !keysInFilter, let key = query.filterAttributes.first(where: schema.isKey) {
             throw DynamoError.validation(
                 "\(query.filterIsLegacy ? "QueryFilter" : "Filter Expression") can only contain non-primary key attributes: Primary key attribute: \(key)"
             )
