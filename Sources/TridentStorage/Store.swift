@@ -27,8 +27,9 @@ public final class Store: Sendable {
         public var segmentBytes = Log.defaultSegmentCapacity
         /// Start even when the log shows acknowledged writes are lost (`--accept-log-loss`).
         public var acceptLogLoss = false
-        /// Told how a long recovery goes (a line for the operator's log).
+        /// Told how a long recovery goes (a line for the operator's log), every `progressEvery` entries replayed.
         public var progress: (@Sendable (String) -> Void)?
+        public var progressEvery = 100_000
 
         public init() {}
     }
@@ -82,7 +83,8 @@ public final class Store: Sendable {
             notes = recovery.notes
             log = recovery.log
             position = try Self.replay(
-                recovery.entries, into: environment, databases, reserve: reserve, segment: recovery.log.currentSegment, progress: options.progress)
+                recovery.entries, into: environment, databases, reserve: reserve, segment: recovery.log.currentSegment, progress: options.progress,
+                every: options.progressEvery)
             replayedEntries = recovery.entries.count
         } else {
             replayedEntries = 0
@@ -119,12 +121,13 @@ public final class Store: Sendable {
     /// Applies recovered entries in batches, each batch recording its position.
     private static func replay(
         _ entries: [(sequence: UInt64, payload: [UInt8])], into environment: Environment, _ databases: Databases, reserve: SpaceReserve,
-        segment: UInt64, progress: (@Sendable (String) -> Void)?
+        segment: UInt64, progress: (@Sendable (String) -> Void)?, every: Int
     ) throws -> UInt64 {
         var position = try environment.read { txn in try storedPosition(txn, databases.local).sequence }
-        for start in stride(from: 0, to: entries.count, by: 10_000) {
-            if start > 0, start % 100_000 == 0 { progress?("replaying the log: \(start) of \(entries.count) entries") }
-            let batch = entries[start..<min(entries.count, start + 10_000)]
+        let batchSize = min(10_000, max(1, every))
+        for start in stride(from: 0, to: entries.count, by: batchSize) {
+            if start > 0, start % every == 0 { progress?("replaying the log: \(start) of \(entries.count) entries") }
+            let batch = entries[start..<min(entries.count, start + batchSize)]
             try environment.write { txn in
                 defer { reserve.groupEnded() }
                 for entry in batch {

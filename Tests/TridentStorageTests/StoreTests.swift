@@ -1,6 +1,7 @@
 // The data folder as a crash leaves it: the log gives back what the data file lacks, a second
 // server is turned away by name and PID, and a clean stop leaves no log to replay.
 import Foundation
+import Synchronization
 import Testing
 
 @testable import TridentStorage
@@ -25,6 +26,7 @@ struct StoreTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var options = Store.Options()
         options.segmentBytes = 4096
+        let lines = Mutex<[String]>([])
         do {
             let store = try Store(path: folder, options: options)
             try write(store, 0..<20)
@@ -35,8 +37,12 @@ struct StoreTests {
         }
         try FileManager.default.removeItem(atPath: folder + "/data.mdb")
         try FileManager.default.moveItem(atPath: folder + "/checkpointed.mdb", toPath: folder + "/data.mdb")
+        // A long replay reports its progress.
+        options.progressEvery = 25
+        options.progress = { line in lines.withLock { $0.append(line) } }
         let store = try Store(path: folder, options: options)
         #expect(store.replayedEntries == 100)
+        #expect(lines.withLock { $0 } == [25, 50, 75].map { "replaying the log: \($0) of 100 entries" })
         #expect(store.lastSequence == 120)
         #expect(try values(store, 0..<120) == (0..<120).map { "v\($0)" })
     }

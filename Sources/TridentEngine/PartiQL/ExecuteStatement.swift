@@ -22,6 +22,10 @@ struct ExecuteStatement {
 
         let statement = try PartiQLStatements.parse(text!, parameters: parameters.count)
         if case .exists = statement { throw DynamoError.validation("EXISTS is supported only in ExecuteTransaction") }
+        if consumed == nil, let get = try PartiQLStatements.plainGet(statement, parameters: parameters, engine: engine, consistent: consistent) {
+            // The everyday SELECT by key: GetItem's own path, no request tree, its answer spliced into `Items`.
+            return try GetItem.run(engine, get) { result in reply(result.map(PartiQLStatements.itemsFromGetItem)) }
+        }
         var classic = try PartiQLStatements.translate(statement, parameters: parameters, engine: engine, consistentRead: consistent)
         if let consumed { classic.members.append(.init(key: "ReturnConsumedCapacity", value: .string(consumed))) }
         if classic.operation == "Query" || classic.operation == "Scan" {
@@ -31,10 +35,6 @@ struct ExecuteStatement {
             classic.members.append(.init(key: "ReturnValuesOnConditionCheckFailure", value: .string(onFailure)))
         }
         let operation = classic.operation, isInsert = classic.isInsert
-        if operation == "GetItem", consumed == nil, let get = try PartiQLStatements.plainGet(classic) {
-            // The everyday SELECT by key: GetItem's own path, its answer spliced into `Items`.
-            return try GetItem.run(engine, get) { result in reply(result.map(PartiQLStatements.itemsFromGetItem)) }
-        }
         PartiQLStatements.dispatch(engine, classic) { result in
             switch result {
             case let .failure(error) where isInsert && error.code == "ConditionalCheckFailedException":
@@ -132,22 +132,26 @@ enum PartiQLStatements {
         }
     }
 
-    /// A GetItem with only a table, a key and a consistency, built without a request tree.
-    static func plainGet(_ classic: PartiQLTranslator.Request) throws(DynamoError) -> GetItem? {
-        var table: String?, key: JSONObject?, consistent = false
-        for member in classic.members {
-            switch (member.key, member.value) {
-            case let ("TableName", .string(name)): table = name
-            case let ("Key", .object(o)): key = o
-            case let ("ConsistentRead", .bool(b)): consistent = b
+    /// `SELECT * FROM "t" WHERE <every key attribute> = <value>` and nothing else, as a GetItem.
+    static func plainGet(_ statement: PartiQLStatement, parameters: [JSONValue], engine: Engine, consistent: Bool) throws(DynamoError) -> GetItem? {
+        guard case let .select(nil, name, nil, condition?, nil) = statement, let table = engine.tables.table(name) else { return nil }
+        let conjuncts = condition.conjuncts
+        let key = PartiQLTranslator.keyEqualities(conjuncts, schema: table.keySchema)
+        guard key.count == table.keySchema.elements.count, conjuncts.count == key.count else { return nil }
+        var item = Item()
+        var decoder = AttributeValueDecoder()
+        for equality in key {
+            let json: JSONValue
+            switch equality.value {
+            case let .parameter(i): json = parameters[i]
+            case let .string(text): json = .object(JSONObject([.init(key: "S", value: .string(text))]))
+            case let .number(text): json = .object(JSONObject([.init(key: "N", value: .string(text))]))
             default: return nil
             }
+            item[equality.name] = try decoder.decode(json)
         }
-        guard let table, let key else { return nil }
-        var decoder = AttributeValueDecoder()
-        let item = try decoder.decodeMap(key)
         try decoder.check()
-        return GetItem(tableName: table, key: item, consistent: consistent)
+        return GetItem(tableName: name, key: item, consistent: consistent)
     }
 
     /// `{"Item":X}` → `{"Items":[X]}`, `{}` → `{"Items":[]}`, on the bytes.
