@@ -7,7 +7,7 @@ DATA_DIR ?= trident-data
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEPS_STAMP := .build/.deps-$(shell cat Tests/compat/requirements.txt 2>/dev/null | cksum | cut -d' ' -f1)
 
-.PHONY: deps browser run build release test unit-test compat-test fuzz sanitize bench bench-engine bench-ttl lint clean
+.PHONY: deps browser example run build release test unit-test compat-test fuzz sanitize bench bench-engine bench-ttl lint clean
 
 ## deps: install what is missing — liblmdb-dev and zlib1g-dev (apt) and the pinned Python test clients (pip)
 deps: $(DEPS_STAMP)
@@ -24,6 +24,10 @@ $(DEPS_STAMP): Tests/compat/requirements.txt
 ## run: release build, then serve on $(HOST):$(PORT) with data in ./$(DATA_DIR) (more flags: ARGS="...")
 run: deps release
 	.build/release/trident serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) $(ARGS)
+
+## example: the session-store argument end to end — sticky in-memory sessions against a shared Trident table (examples/session-failover)
+example: deps release
+	$(PYTHON) examples/session-failover/driver.py --trident .build/release/trident
 
 build: deps
 	$(SWIFT) build
