@@ -60,6 +60,17 @@ struct PartiQLTranslatorTests {
         #expect(throws: PartiQLError.self) { try translate("DELETE FROM orders WHERE pk = 'a'") }
     }
 
+    @Test func deepNestingIsRefusedNotRecursedInto() {
+        for statement in [
+            "SELECT * FROM t WHERE " + String(repeating: "(", count: 4000) + "a = 1" + String(repeating: ")", count: 4000),
+            "SELECT * FROM t WHERE " + String(repeating: "NOT ", count: 2000) + "a = 1",
+            "INSERT INTO t VALUE {'a': " + String(repeating: "[", count: 4000) + String(repeating: "]", count: 4000) + "}",
+        ] {
+            #expect(throws: PartiQLError.self) { try PartiQLParser.parse(statement) }
+        }
+        #expect(throws: Never.self) { try PartiQLParser.parse("SELECT * FROM t WHERE " + String(repeating: "(", count: 40) + "a = 1" + String(repeating: ")", count: 40)) }
+    }
+
     @Test func syntaxErrorsSayWhere() {
         for (statement, line, column) in [("SELECT * FROM", 1, 14), ("SELECT *\nFROM t WHERE a = = 1", 2, 18), ("UPSERT INTO t", 1, 1)] {
             do {

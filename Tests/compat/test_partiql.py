@@ -114,6 +114,11 @@ def test_statement_length_limit(ddb, orders):
     with pytest.raises(ddb.exceptions.ClientError) as failed:
         ddb.execute_statement(Statement="SELECT * FROM t WHERE " + "a = 1 AND " * 900 + "a = 1")
     assert error_of(failed)[0] == "ValidationException" and "Member must have length less than or equal to 8192" in error_of(failed)[1]
+    # Deep nesting within the limit is refused, never recursed into until the stack runs out.
+    with pytest.raises(ddb.exceptions.ClientError) as deep:
+        ddb.execute_statement(Statement=f'SELECT * FROM "{orders}" WHERE ' + "(" * 3000 + "qty = 1" + ")" * 3000)
+    assert error_of(deep)[0] == "ValidationException" and "nested more than 100 levels deep" in error_of(deep)[1]
+    assert ddb.execute_statement(Statement=f"SELECT * FROM \"{orders}\" WHERE pk = 'b' AND sk = 1")["Items"]
 
 
 def test_batch_execute_statement(ddb, orders):

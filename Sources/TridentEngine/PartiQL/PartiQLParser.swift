@@ -104,6 +104,9 @@ struct PartiQLParser {
     private var tokens: [PartiQLToken]
     private var position = 0
     private(set) var parameterCount = 0
+    /// Parentheses, NOTs and nested literals open: bounded, so no statement can exhaust the stack.
+    private var depth = 0
+    static let maxNesting = 100
 
     /// Statements longer than this are refused (DynamoDB's limit on `Statement`).
     static let maxStatementLength = 8192
@@ -126,6 +129,11 @@ struct PartiQLParser {
         let token = peek
         let what = token.kind == .end ? "end of statement" : token.kind == .string ? "string '\(token.text)'" : "token '\(token.text)'"
         return .syntax("Unexpected \(what)", token.line, token.column)
+    }
+
+    private mutating func enter() throws(PartiQLError) {
+        depth += 1
+        guard depth <= Self.maxNesting else { throw .syntax("Statement nested more than \(Self.maxNesting) levels deep", peek.line, peek.column) }
     }
 
     private mutating func next() -> PartiQLToken {
@@ -284,7 +292,11 @@ struct PartiQLParser {
     }
 
     private mutating func negation() throws(PartiQLError) -> PartiQLCondition {
-        if keyword("NOT") { return .not(try negation()) }
+        if keyword("NOT") {
+            try enter()
+            defer { depth -= 1 }
+            return .not(try negation())
+        }
         return try predicate()
     }
 
@@ -294,6 +306,8 @@ struct PartiQLParser {
         if peek.kind == .symbol, peek.text == "(" {
             // A parenthesised condition (an operand never starts with a parenthesis here).
             position += 1
+            try enter()
+            defer { depth -= 1 }
             let inner = try condition()
             try expect(symbol: ")")
             return inner
@@ -335,6 +349,8 @@ struct PartiQLParser {
     private static let setFunctions: Set<String> = ["list_append", "set_add", "set_delete", "if_not_exists"]
 
     private mutating func operand(allowArithmetic: Bool) throws(PartiQLError) -> PartiQLOperand {
+        try enter()
+        defer { depth -= 1 }
         var left: PartiQLOperand
         let token = peek
         if token.kind == .word, token.text.lowercased() == "size", tokens[position + 1].text == "(" {
@@ -363,6 +379,8 @@ struct PartiQLParser {
     private static let literalWords: Set<String> = ["TRUE", "FALSE", "NULL", "MISSING"]
 
     private mutating func literal() throws(PartiQLError) -> PartiQLLiteral {
+        try enter()
+        defer { depth -= 1 }
         let token = next()
         switch token.kind {
         case .string: return .string(token.text)
