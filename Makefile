@@ -40,7 +40,7 @@ release: deps
 test: deps browser
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
-	for target in http json expressions; do .build/debug/trident-fuzz $$target Tests/fuzz/$$target || exit 1; done
+	for target in http json expressions partiql; do .build/debug/trident-fuzz $$target Tests/fuzz/$$target || exit 1; done
 	$(PYTHON) -m pytest -q Tests/compat --trident-binary .build/debug/trident
 
 unit-test: deps
@@ -52,7 +52,7 @@ compat-test: build browser
 FUZZ_SECONDS ?= 60
 # libFuzzer without its main (the fuzz executable has SwiftPM's), from the toolchain's clang runtime.
 FUZZER_LIBRARY = $(firstword $(wildcard $(dir $(shell command -v swiftc))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
-FUZZ_TARGETS ?= http json expressions
+FUZZ_TARGETS ?= http json expressions partiql
 
 ## fuzz: each target under libFuzzer and AddressSanitizer for FUZZ_SECONDS (http: the framer against NIOHTTP1; json; expressions); inputs that crash land in Tests/fuzz/crashes/
 # LeakSanitizer is off: it cannot follow Swift enum payload pointers that carry the case in their

@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "trident-fuzz",
             dependencies: [
-                "TridentServer", "DynamoModel", "DynamoExpressions",
+                "TridentServer", "TridentEngine", "DynamoModel", "DynamoExpressions",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -4,6 +4,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 
+@testable import TridentEngine
 @testable import TridentServer
 
 /// The fuzz targets (`make fuzz`): each takes arbitrary bytes and must neither crash nor hang nor
@@ -14,7 +15,8 @@ enum FuzzTargets {
         case "http": http(bytes)
         case "json": json(bytes)
         case "expressions": expressions(bytes)
-        default: fatalError("unknown fuzz target \(name): http, json or expressions")
+        case "partiql": partiql(bytes)
+        default: fatalError("unknown fuzz target \(name): http, json, expressions or partiql")
         }
     }
 
@@ -99,6 +101,42 @@ enum FuzzTargets {
         var redecoder = AttributeValueDecoder()
         precondition((try? redecoder.decodeMap(again)) == item, "item changed through the writer")
         _ = ItemEncoding.encode(item)
+    }
+
+    // MARK: partiql — lexer, parser, translator into the expression language
+
+    static let partiqlTable = TableDefinition(
+        name: "t", id: "t", number: 1, arn: "arn", keySchema: KeySchema(partition: KeyElement(name: "pk", type: .string), sort: KeyElement(name: "sk", type: .number)),
+        attributeDefinitions: [], creationDateTime: 0, billingMode: .payPerRequest, throughput: ProvisionedThroughput(readCapacityUnits: 0, writeCapacityUnits: 0))
+
+    /// Whatever parses translates without crashing, and what it writes in the expression language parses there too.
+    static func partiql(_ bytes: [UInt8]) {
+        guard let (statement, count) = try? PartiQLParser.parse(String(decoding: bytes, as: UTF8.self)) else { return }
+        let parameters = Array(repeating: JSONValue.object(JSONObject([.init(key: "S", value: .string("p"))])), count: count)
+        var translator = PartiQLTranslator(parameters: parameters)
+        guard let request = try? translator.request(for: statement, table: partiqlTable, consistentRead: false) else { return }
+        var members: [String: JSONValue] = [:]
+        for member in request.members { members[member.key] = member.value }
+        var names: [String: String] = [:]
+        if case let .object(o)? = members["ExpressionAttributeNames"] {
+            for member in o.members { if case let .string(name) = member.value { names[member.key] = name } }
+        }
+        var values: [String: AttributeValue] = [:]
+        if case let .object(o)? = members["ExpressionAttributeValues"] {
+            var decoder = AttributeValueDecoder()
+            for member in o.members { if let value = try? decoder.decode(member.value) { values[member.key] = value } }
+        }
+        // What the translator wrote is evaluated by the expression language's own resolver and evaluators.
+        var resolver = ExpressionResolver(names: names, values: values)
+        for key in ["KeyConditionExpression", "FilterExpression", "ConditionExpression"] {
+            if case let .string(text)? = members[key], let condition = try? resolver.condition(text, kind: .condition) {
+                _ = Evaluator.evaluate(condition, on: item)
+            }
+        }
+        if case let .string(text)? = members["UpdateExpression"], let update = try? resolver.update(text) {
+            _ = try? UpdateApplier.apply(update, to: item, key: ["k": .string("1")])
+        }
+        if case let .string(text)? = members["ProjectionExpression"], let paths = try? resolver.projection(text) { _ = Projection.project(item, paths) }
     }
 
     // MARK: expressions — lexer, parser, resolver, evaluators
