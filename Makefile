@@ -54,7 +54,7 @@ FUZZ_SECONDS ?= 60
 FUZZER_LIBRARY = $(firstword $(wildcard $(dir $(shell command -v swiftc))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
 FUZZ_TARGETS ?= http json expressions partiql
 
-## fuzz: each target under libFuzzer and AddressSanitizer for FUZZ_SECONDS (http: the framer against NIOHTTP1; json; expressions); inputs that crash land in Tests/fuzz/crashes/
+## fuzz: each target under libFuzzer and AddressSanitizer for FUZZ_SECONDS (http: the framer against NIOHTTP1; json; expressions; partiql); inputs that crash land in Tests/fuzz/crashes/
 # LeakSanitizer is off: it cannot follow Swift enum payload pointers that carry the case in their
 # spare bits and reports them as lost; memory is bounded by -rss_limit_mb instead, and
 # TRIDENT_FUZZ_REPEAT=N on the replay build shows whether an input's memory grows with N.

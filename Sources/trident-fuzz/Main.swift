@@ -30,7 +30,7 @@ struct FuzzMain {
                 })
         #else
             let arguments = CommandLine.arguments.dropFirst()
-            guard let target = arguments.first else { fatalError("usage: trident-fuzz http|json|expressions FILE…") }
+            guard let target = arguments.first else { fatalError("usage: trident-fuzz http|json|expressions|partiql FILE…") }
             // TRIDENT_FUZZ_REPEAT=N runs each input N times: memory that grows with N is a leak.
             let repeats = getenv("TRIDENT_FUZZ_REPEAT").flatMap { Int(String(cString: $0)) } ?? 1
             var count = 0
