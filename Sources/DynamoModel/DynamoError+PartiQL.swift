@@ -8,4 +8,6 @@ extension DynamoError {
     }
 
     public static let parameterCountMismatch = validation("Number of parameters in request and statement don't match.")
+
+    public static let existsOutsideTransaction = validation("EXISTS is supported only in ExecuteTransaction")
 }

@@ -34,8 +34,12 @@ final class TransientStatuses: Sendable {
     private static var now: Double { Date().timeIntervalSince1970 }
 
     func begin(_ status: Status, table: String, creatingIndexes: Set<String> = [], ghost: (TableDefinition, TableFigures)? = nil) {
-        let transition = Transition(status: status, until: Self.now + seconds, creatingIndexes: creatingIndexes, ghost: ghost)
-        transitions.withLock { $0[table] = transition }
+        let now = Self.now
+        let transition = Transition(status: status, until: now + seconds, creatingIndexes: creatingIndexes, ghost: ghost)
+        transitions.withLock { all in
+            all = all.filter { $0.value.until > now }  // finished ones (deleted tables' ghosts too) go
+            all[table] = transition
+        }
     }
 
     /// The table's transition now, if one is running (finished ones are forgotten here).

@@ -68,10 +68,7 @@ public final class Replication: Sendable {
     /// A well-spread number for picking the zone of an eventually consistent read (SplitMix64 over
     /// a shared counter): no system call per read, as the system generator would make.
     private static func nextRandom() -> UInt64 {
-        var z = randomState.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        SplitMix64.mix(randomState.wrappingAdd(SplitMix64.gamma, ordering: .relaxed).newValue)
     }
 
     /// Runs `body` on what the zone the consistency level picks sees now — or, with `extraLag`

@@ -108,11 +108,13 @@ public final class AdminAPI: Sendable {
     static func percentDecoded(_ text: String) -> String {
         var bytes: [UInt8] = []
         var utf8 = text.utf8.makeIterator()
-        while let b = utf8.next() {
-            if b == UInt8(ascii: "%"), let high = utf8.next(), let low = utf8.next(), let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+        var input = Array(text.utf8)[...]
+        while let b = input.popFirst() {
+            if b == UInt8(ascii: "%"), input.count >= 2, let value = UInt8(String(decoding: input.prefix(2), as: UTF8.self), radix: 16) {
                 bytes.append(value)
+                input = input.dropFirst(2)
             } else {
-                bytes.append(b == UInt8(ascii: "+") ? 0x20 : b)
+                bytes.append(b)
             }
         }
         return String(decoding: bytes, as: UTF8.self)
@@ -352,6 +354,12 @@ public final class AdminAPI: Sendable {
     static func number(_ value: JSONValue?) -> Double? {
         guard case let .number(text)? = value, let n = Double(text), n.isFinite else { return nil }
         return n
+    }
+
+    /// `Origin: http://127.0.0.1:8000` for `Host: 127.0.0.1:8000` (the console's page).
+    static func isSameOrigin(_ origin: String, host: String?) -> Bool {
+        guard let host else { return false }
+        return origin == "http://" + host || origin == "https://" + host
     }
 
     static func isLoopback(_ address: SocketAddress?) -> Bool {

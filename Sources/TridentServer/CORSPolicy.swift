@@ -17,8 +17,11 @@ public struct CORSPolicy: Sendable {
 
     /// What an answer to an allowed origin carries.
     func headers(origin: String) -> [String] {
-        ["Access-Control-Allow-Origin: \(origin)", "Vary: Origin", "Access-Control-Expose-Headers: x-amzn-RequestId, x-amz-crc32, x-amzn-ErrorType"]
+        ["Access-Control-Allow-Origin: \(origin)", Self.vary, Self.exposed]
     }
+
+    private static let vary = "Vary: Origin"
+    private static let exposed = "Access-Control-Expose-Headers: x-amzn-RequestId, x-amz-crc32, x-amzn-ErrorType"
 
     /// The answer to a preflight from an allowed origin: the headers it asked for (an SDK sends
     /// `content-type`, `x-amz-target`, `x-amz-date`, `authorization`, `amz-sdk-*`, …) are allowed.

@@ -41,7 +41,10 @@ public final class FaultInjector: Sendable {
         state = Mutex(State(random: SplitMix64(seed: seed), seed: seed))
     }
 
+    /// No rule can fire (none, or every one spent): the router skips fault injection.
     var isEmpty: Bool { ruleCount.load(ordering: .relaxed) == 0 }
+
+    private static func live(_ rules: [Rule]) -> Int { rules.count { $0.remaining != 0 } }
 
     public struct Problem: Error, CustomStringConvertible {
         public let description: String
@@ -90,7 +93,9 @@ public final class FaultInjector: Sendable {
         let probability = try number("probability") ?? 1
         guard (0...1).contains(probability) else { throw Problem(description: "probability must be between 0 and 1") }
         let count = try number("count")
-        if let count, count < 1 || count != count.rounded() { throw Problem(description: "count must be a whole number, 1 or more") }
+        if let count, count < 1 || count > 1e9 || count != count.rounded() {
+            throw Problem(description: "count must be a whole number from 1 to 1000000000")
+        }
         let operations = try names("operations"), tables = try names("tables")
         return state.withLock { state in
             let rule = Rule(
@@ -98,7 +103,7 @@ public final class FaultInjector: Sendable {
                 probability: probability, remaining: count.map { Int($0) })
             state.nextID += 1
             state.rules.append(rule)
-            ruleCount.store(state.rules.count, ordering: .relaxed)
+            ruleCount.store(Self.live(state.rules), ordering: .relaxed)
             return rule
         }
     }
@@ -108,7 +113,7 @@ public final class FaultInjector: Sendable {
         state.withLock { state in
             let before = state.rules.count
             if let id { state.rules.removeAll { $0.id == id } } else { state.rules.removeAll() }
-            ruleCount.store(state.rules.count, ordering: .relaxed)
+            ruleCount.store(Self.live(state.rules), ordering: .relaxed)
             return id == nil || state.rules.count < before
         }
     }
@@ -127,15 +132,19 @@ public final class FaultInjector: Sendable {
 
     /// The first matching rule that fires decides; a rule with latency only adds its wait and
     /// lets later rules decide the outcome.
-    func decide(operation: String, tables: Set<String>) -> Decision {
+    /// `body`: the request, whose tables are read only if a rule for this operation names tables.
+    func decide(operation: String, body: [UInt8]) -> Decision {
         state.withLock { state in
             var decision = Decision()
+            var tables: Set<String>?
+            defer { ruleCount.store(Self.live(state.rules), ordering: .relaxed) }
             for i in state.rules.indices {
                 let rule = state.rules[i]
-                guard rule.remaining != 0,
-                    rule.operations.isEmpty || rule.operations.contains(operation),
-                    rule.tables.isEmpty || !rule.tables.isDisjoint(with: tables)
-                else { continue }
+                guard rule.remaining != 0, rule.operations.isEmpty || rule.operations.contains(operation) else { continue }
+                if !rule.tables.isEmpty {
+                    if tables == nil { tables = Self.tables(in: body) }
+                    guard !rule.tables.isDisjoint(with: tables!) else { continue }
+                }
                 if rule.probability < 1, state.random.nextUnit() >= rule.probability { continue }
                 state.rules[i].fired += 1
                 if let left = rule.remaining { state.rules[i].remaining = left - 1 }

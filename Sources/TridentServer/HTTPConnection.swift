@@ -232,6 +232,7 @@ final class HTTPConnection: ChannelDuplexHandler, RemovableChannelHandler {
             shared.releaseBody(reserved)
             reserved = 0
             mode = .closing
+            context.flush()  // answers to earlier pipelined requests still go out
             context.close(promise: nil)
             return
         }

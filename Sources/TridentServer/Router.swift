@@ -43,13 +43,12 @@ public final class Router: Sendable {
     /// `--cors`: nil answers no browser origin.
     let cors: CORSPolicy?
     /// Rules of `/_trident/faults` (nil for the null backend).
-    let faults: FaultInjector?
+    var faults: FaultInjector? { admin?.faults }
 
     /// `credentials`: access key id → secret (nil: signatures are not checked).
     public init(engine: Engine, admin: AdminAPI, credentials: [String: String]? = nil, cors: CORSPolicy? = nil) {
         self.backend = engine
         self.cors = cors
-        faults = admin.faults
         self.engine = engine
         self.admin = admin
         defaultHost = "dynamodb.\(engine.configuration.region).amazonaws.com"
@@ -62,7 +61,6 @@ public final class Router: Sendable {
     public init(nullBackendRegion region: String) {
         self.backend = FixedResponder()
         self.cors = nil
-        faults = nil
         self.engine = nil
         self.admin = nil
         defaultHost = "dynamodb.\(region).amazonaws.com"
@@ -77,7 +75,9 @@ public final class Router: Sendable {
     }
 
     func route(_ request: HTTPRequest, remoteAddress: SocketAddress?, respond: @escaping @Sendable (Response) -> Void) {
-        guard let cors, let origin = request.origin, cors.allows(origin) else { return serve(request, remoteAddress: remoteAddress, respond: respond) }
+        guard let cors, let origin = request.origin, cors.allows(origin), Self.isRoot(request.uri) else {
+            return serve(request, remoteAddress: remoteAddress, respond: respond)
+        }
         // Before the signature check: a browser's preflight is never signed.
         if request.method == .OPTIONS { return respond(cors.preflight(origin: origin, requestedHeaders: request.requestedHeaders)) }
         let headers = cors.headers(origin: origin)
@@ -94,6 +94,13 @@ public final class Router: Sendable {
             return respond(Response(status: HTTPResponseStatus(statusCode: problem.status), contentType: Self.json10, body: Self.render(problem)))
         }
         if request.uri.utf8.starts(with: AdminAPI.pathPrefix.utf8), let admin {
+            // A page of another origin open in this host's browser must not drive the admin API
+            // (browsers name the page's origin on everything but same-origin GETs); the console's own
+            // requests come from this origin.
+            if let origin = request.origin, !AdminAPI.isSameOrigin(origin, host: request.host) {
+                return respond(
+                    Response(status: .forbidden, contentType: "application/json", body: Array(#"{"message": "The admin API answers no other web origin"}"#.utf8)))
+            }
             admin.handle(method: request.method, path: request.uri, body: request.body, remoteAddress: remoteAddress) { answer in
                 respond(Response(status: answer.status, contentType: answer.contentType, body: answer.body))
             }
@@ -142,7 +149,7 @@ public final class Router: Sendable {
         guard let faults, !faults.isEmpty, let operation = target.flatMap(Engine.operationName) else {
             return handle(target: target, body: request.body, contentType: contentType, respond: respond)
         }
-        let decision = faults.decide(operation: operation, tables: FaultInjector.tables(in: request.body))
+        let decision = faults.decide(operation: operation, body: request.body)
         let outcome: @Sendable () -> Void = {
             if decision.dropsConnection {
                 respond(Response(status: .ok, contentType: nil, body: [], dropsConnection: true))

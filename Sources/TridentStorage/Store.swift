@@ -126,7 +126,7 @@ public final class Store: Sendable {
         var position = try environment.read { txn in try storedPosition(txn, databases.local).sequence }
         let batchSize = min(10_000, max(1, every))
         for start in stride(from: 0, to: entries.count, by: batchSize) {
-            if start > 0, start % every == 0 { progress?("replaying the log: \(start) of \(entries.count) entries") }
+            if start > 0, start / every > (start - batchSize) / every { progress?("replaying the log: \(start) of \(entries.count) entries") }
             let batch = entries[start..<min(entries.count, start + batchSize)]
             try environment.write { txn in
                 defer { reserve.groupEnded() }

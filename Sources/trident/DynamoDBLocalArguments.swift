@@ -23,7 +23,7 @@ enum DynamoDBLocalArguments {
         }
         var out = Translation(arguments: [])
         var i = 0
-        func value(_ flag: String) -> String? {
+        func value() -> String? {
             guard i + 1 < rest.count else { return nil }
             i += 1
             return rest[i]
@@ -34,21 +34,21 @@ enum DynamoDBLocalArguments {
             switch token.lowercased() {
             case "-jar":
                 local = true
-                _ = value(token)
+                _ = value()
             case let jvm where (jvm.hasPrefix("-d") && jvm.contains("=")) || jvm.hasPrefix("-xm") || jvm.hasPrefix("-xs"):
                 local = true  // -Djava.library.path=./DynamoDBLocal_lib, -Xmx512m, …
             case "-port":
                 local = true
-                out.arguments += ["--port"] + (value(token).map { [$0] } ?? [])
+                out.arguments += ["--port"] + (value().map { [$0] } ?? [])
             case "-inmemory":
                 local = true
                 out.arguments.append("--in-memory")
             case "-dbpath":
                 local = true
-                out.arguments += ["--data-dir"] + (value(token).map { [$0] } ?? [])
+                out.arguments += ["--data-dir"] + (value().map { [$0] } ?? [])
             case "-cors":
                 local = true
-                out.arguments += ["--cors"] + (value(token).map { [$0] } ?? [])
+                out.arguments += ["--cors"] + (value().map { [$0] } ?? [])
             case "-delaytransientstatuses":
                 local = true
                 out.arguments += ["--transient-status-seconds", transientSeconds]

@@ -103,11 +103,15 @@ struct Import: ParsableCommand {
             let raw = Array(data)
             let content = Gzip.isCompressed(raw) ? try Gzip.decompress(raw) : raw
             let lines = content.split(separator: UInt8(ascii: "\n"))
-            for start in stride(from: 0, to: lines.count, by: chunk) {
+            var start = 0
+            while start < lines.count {
+                // At most `chunk` lines and 8 MB a request (the server takes bodies up to 16 MB).
                 var body: [UInt8] = []
-                for line in lines[start..<min(lines.count, start + chunk)] {
-                    body += line
+                var end = start
+                while end < lines.count, end - start < chunk, end == start || body.count + lines[end].count < 8 << 20 {
+                    body += lines[end]
                     body.append(UInt8(ascii: "\n"))
+                    end += 1
                 }
                 let path = "/_trident/tables/\(table)/import"
                 let (status, answer) = try PlainHTTP.request("POST", endpoint: endpoint, path: path, headers: ["Content-Type: application/json"], body: body)
@@ -116,6 +120,7 @@ struct Import: ParsableCommand {
                 }
                 total += count
                 progress("imported \(total) items")
+                start = end
             }
         }
         progress(String(format: "imported %d items into %@ in %.1f s\n", total, table, Date().timeIntervalSince(started)))

@@ -154,6 +154,13 @@ def test_cors_preflight_and_answers(binary, started):
     stranger = requests.post(endpoint + "/", data="{}", headers={
         "Origin": "https://evil.example", "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "DynamoDB_20120810.ListTables"})
     assert "Access-Control-Allow-Origin" not in stranger.headers
+    # The admin API is not the API: no CORS there, and another web origin is refused outright
+    # (a page open in this host's browser must not move the clock or stop zones); the console's own
+    # origin is served.
+    admin = requests.post(endpoint + "/_trident/clock", json={"advanceSeconds": 1}, headers={"Origin": "http://localhost:3000"})
+    assert admin.status_code == 403 and "Access-Control-Allow-Origin" not in admin.headers
+    host = endpoint.split("//", 1)[1]
+    assert requests.get(endpoint + "/_trident/zones", headers={"Origin": "http://" + host}).status_code == 200
     # Without --cors nothing is allowed.
     proc, plain, _ = start(binary, "serve", "--in-memory", "--port", "0")
     started.append(proc)

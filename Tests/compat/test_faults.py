@@ -108,6 +108,8 @@ def test_rules_are_validated_listed_and_removed(server):
     assert status == 400 and "error must be one of" in answer["message"]
     assert faults(server, "POST", probability=2, error="InternalServerError")[0] == 400
     assert faults(server, "POST", operations=["PutItem"])[0] == 400  # neither error nor latency
+    status, answer = faults(server, "POST", error="InternalServerError", count=1e300)
+    assert status == 400 and "count must be a whole number" in answer["message"]
     status, rule = faults(server, "POST", operations=["PutItem"], error="ThrottlingException", message="slow down")
     assert status == 200 and rule["id"] >= 1 and rule["message"] == "slow down"
     assert [r["id"] for r in faults(server)[1]["rules"]] == [rule["id"]]

@@ -69,6 +69,13 @@ def test_import_refuses_bad_lines_and_writes_nothing(spawn, binary, tmp_path):
                           timeout=60)
     assert done.returncode != 0 and "line 2" in done.stderr and "ValidationException" in done.stderr
     assert c.scan(TableName="t01")["Count"] == 0
+    # A key twice in one load: the last line wins, counted once.
+    twice = tmp_path / "twice.json"
+    twice.write_text('{"Item": {"id": {"N": "9"}, "v": {"S": "first"}}}\n{"Item": {"id": {"N": "9"}, "v": {"S": "second"}}}\n')
+    run(binary, "import", str(twice), "--table", "t01", "--endpoint", server.endpoint)
+    assert c.get_item(TableName="t01", Key={"id": {"N": "9"}}, ConsistentRead=True)["Item"]["v"] == {"S": "second"}
+    assert c.describe_table(TableName="t01")["Table"]["ItemCount"] == 1
+    c.delete_item(TableName="t01", Key={"id": {"N": "9"}})
     # Bare items (no "Item" wrapper) are accepted too.
     bare = tmp_path / "bare.json"
     bare.write_text('{"id": {"N": "1"}, "v": {"S": "one"}}\n\n{"id": {"N": "2"}}\n')

@@ -30,6 +30,7 @@ def test_select_by_key_query_and_scan_agree_with_the_classic_api(ddb, orders):
     assert part["Items"] == classic["Items"]
     scanned = ddb.execute_statement(Statement=f'select * from "{orders}" where qty >= 20 and info.color = \'red\'')
     assert [int(i["sk"]["N"]) for i in rows(scanned)] == [3, 5]
+    assert ddb.execute_statement(Statement=f"SELECT * FROM \"{orders}\" WHERE pk = 'b' AND sk = 1;")["Items"]  # a trailing semicolon
     missing = ddb.execute_statement(Statement=f"SELECT * FROM \"{orders}\" WHERE pk = 'zzz' AND sk = 1")
     assert missing["Items"] == []
 

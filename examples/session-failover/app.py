@@ -4,6 +4,7 @@ Flask-Session's DynamoDB backend (`--sessions dynamodb`, here Trident)."""
 
 import argparse
 import os
+import time
 from datetime import timedelta
 
 import boto3
@@ -81,5 +82,6 @@ if __name__ == "__main__":
     args = parser.parse_args()
     # Flask-Session 0.8 computes expiry from a naive utcnow(): right only in UTC.
     os.environ["TZ"] = "UTC"
+    time.tzset()
     create_app(args.sessions, args.endpoint, instance=f"app-{args.port}", lifetime_seconds=args.lifetime_seconds).run(
         host="127.0.0.1", port=args.port, threaded=True)

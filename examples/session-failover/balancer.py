@@ -42,14 +42,18 @@ def handler_for(balancer):
             pinned = cookies.get(COOKIE) if balancer.sticky else None
             for backend in balancer.order(pinned):
                 host, port = backend.split(":")
+                connection = http.client.HTTPConnection(host, int(port), timeout=30)
                 try:
-                    connection = http.client.HTTPConnection(host, int(port), timeout=30)
                     headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
                     connection.request(self.command, self.path, body=body, headers=headers)
                     answer = connection.getresponse()
                     payload = answer.read()
-                except (ConnectionRefusedError, ConnectionResetError):
-                    continue  # a dead instance: the next one takes the request
+                except ConnectionRefusedError:
+                    continue  # a dead instance never saw the request: the next one takes it
+                except OSError:
+                    break  # it may have acted on the request: not sent again, answered 502
+                finally:
+                    connection.close()
                 self.send_response(answer.status)
                 for name, value in answer.getheaders():
                     if name.lower() not in ("connection", "transfer-encoding", "content-length", "date", "server"):

@@ -76,6 +76,14 @@ class Setup:
         self.mode = mode
         self.processes = []
         self.trident = None
+        try:
+            self.launch(trident_binary)
+        except BaseException:
+            self.stop()  # nothing started is left running
+            raise
+
+    def launch(self, trident_binary):
+        mode = self.mode
         if mode == "shared":
             ready = tempfile.mktemp(prefix="trident-ready-")
             self.trident = self.start([trident_binary, "serve", "--in-memory", "--port", "0", "--clock", "controlled", "--ttl-interval", "3600",

@@ -69,8 +69,10 @@ extension Engine {
         // Totals over every table first; then the JSON of the tables listed (all, or the top N).
         var totalOnDemand = 0.0, totalStorage = 0.0, totalStreams = 0.0, totalProvisionedMonth = 0.0
         var onDemand: [String: Double] = [:]
+        var operationsOf: [String: [(operation: String, read: Double, write: Double, cost: Double)]] = [:]
         for name in tables {
-            let cost = operations(name).reduce(0) { $0 + $1.cost }
+            operationsOf[name] = operations(name)
+            let cost = operationsOf[name]!.reduce(0) { $0 + $1.cost }
             onDemand[name] = cost
             totalOnDemand += cost
             if let table = usage[name] {
@@ -90,7 +92,7 @@ extension Engine {
             w.key("table"); w.string(name)
             w.key("operations")
             w.beginArray()
-            for operation in operations(name) {
+            for operation in operationsOf[name]! {
                 w.beginObject()
                 w.key("operation"); w.string(operation.operation)
                 w.key("readRequestUnits"); w.number(operation.read)

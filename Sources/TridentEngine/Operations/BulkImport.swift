@@ -60,6 +60,10 @@ extension Engine {
                 throw fail("\(error.code): \(error.message)")
             }
         }
-        return out
+        // Every write in the transaction reads the store as it was before it: a key written twice
+        // would count twice in the statistics and leave a stale index entry. The last line wins.
+        var last: [[UInt8]: Int] = [:]
+        for (i, entry) in out.enumerated() { last[entry.key.storageKey] = i }
+        return last.count == out.count ? out : out.indices.filter { last[out[$0].key.storageKey] == $0 }.map { out[$0] }
     }
 }

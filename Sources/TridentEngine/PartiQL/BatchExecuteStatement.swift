@@ -10,7 +10,7 @@ struct BatchExecuteStatement {
     /// One statement, parsed and translated, or why it could not be.
     private enum Prepared: Sendable {
         case ready(table: String, request: PartiQLTranslator.Request)
-        case failed(table: String?, DynamoError)
+        case failed(DynamoError)
     }
 
     static func run(_ engine: Engine, _ request: RequestFields, _ reply: @escaping Reply) throws(DynamoError) {
@@ -40,7 +40,7 @@ struct BatchExecuteStatement {
                 let parameters = try PartiQLStatements.parameters(statement.parameters)
                 let parsed = try PartiQLStatements.parse(statement.text!, parameters: parameters.count)
                 kinds.insert(parsed.isRead)
-                if case .exists = parsed { throw DynamoError.validation("EXISTS is supported only in ExecuteTransaction") }
+                if case .exists = parsed { throw DynamoError.existsOutsideTransaction }
                 var classic = try PartiQLStatements.translate(parsed, parameters: parameters, engine: engine, consistentRead: statement.consistent)
                 if parsed.isRead && classic.operation != "GetItem" {
                     throw DynamoError.validation("Select statements within BatchExecuteStatement must specify the primary key in the where clause.")
@@ -51,9 +51,9 @@ struct BatchExecuteStatement {
                 }
                 prepared.append(.ready(table: parsed.table, request: classic))
             } catch let error as DynamoError {
-                prepared.append(.failed(table: nil, error))
+                prepared.append(.failed(error))
             } catch {
-                prepared.append(.failed(table: nil, .validation("\(error)")))
+                prepared.append(.failed(.validation("\(error)")))
             }
         }
         if kinds.count > 1 { throw DynamoError.validation("Read and write requests together in the same batch is not supported.") }
@@ -70,8 +70,8 @@ struct BatchExecuteStatement {
                 return reply(.success(w.bytes))
             }
             switch all[i] {
-            case let .failed(table, error):
-                answers.withLock { $0.append(Self.response(table: table, item: nil, error: error)) }
+            case let .failed(error):
+                answers.withLock { $0.append(Self.response(table: nil, item: nil, error: error)) }
                 step(i + 1)
             case let .ready(table, classic):
                 PartiQLStatements.dispatch(engine, classic) { result in

@@ -21,7 +21,7 @@ struct ExecuteStatement {
         try violations.check()
 
         let statement = try PartiQLStatements.parse(text!, parameters: parameters.count)
-        if case .exists = statement { throw DynamoError.validation("EXISTS is supported only in ExecuteTransaction") }
+        if case .exists = statement { throw DynamoError.existsOutsideTransaction }
         if consumed == nil, let get = try PartiQLStatements.plainGet(statement, parameters: parameters, engine: engine, consistent: consistent) {
             // The everyday SELECT by key: GetItem's own path, no request tree, its answer spliced into `Items`.
             return try GetItem.run(engine, get) { result in reply(result.map(PartiQLStatements.itemsFromGetItem)) }

@@ -84,7 +84,7 @@ enum PartiQLLexer {
                 if ["<>", "!=", "<=", ">=", "<<", ">>"].contains(two) {
                     i += 2
                     add(.symbol, two)
-                } else if "=<>()[]{},.:*+-".utf8.contains(b) {
+                } else if "=<>()[]{},.:*+-;".utf8.contains(b) {
                     i += 1
                     add(.symbol, text(start, i))
                 } else {

@@ -76,7 +76,7 @@ indirect enum PartiQLCondition: Sendable, Equatable {
     }
 }
 
-enum PartiQLStatement: Sendable, Equatable {
+enum PartiQLStatement: Sendable {
     case select(projection: [PartiQLPath]?, table: String, index: String?, where: PartiQLCondition?, orderBy: (path: PartiQLPath, descending: Bool)?)
     case insert(table: String, value: PartiQLLiteral)
     case update(table: String, sets: [(path: PartiQLPath, value: PartiQLOperand)], removes: [PartiQLPath], where: PartiQLCondition, returning: String?)
@@ -93,10 +93,6 @@ enum PartiQLStatement: Sendable, Equatable {
         switch self {
         case let .select(_, table, _, _, _), let .insert(table, _), let .update(table, _, _, _, _), let .delete(table, _, _), let .exists(table, _): table
         }
-    }
-
-    static func == (a: PartiQLStatement, b: PartiQLStatement) -> Bool {
-        String(describing: a) == String(describing: b)
     }
 }
 

@@ -134,9 +134,11 @@ final class Sweeper: Sendable {
                 guard let item = try ItemTable.stored(draft.reader, table: table.number, itemKey: key),
                     let expiry = try item.expiry(attribute: attribute), rule.isDue(expiry, now: now)
                 else { continue }
-                try ItemTable.write(table: table, itemKey: key, old: item, new: nil, reader: draft.reader, into: &draft.changes, byTTL: true)
-                gone.append(
-                    Engine.ExpiredItem(table: name, key: Engine.keyAttributes(of: try item.item(), in: table), expiresAt: expiry, deletedAt: now))
+                // Decoded once: the write needs it (indexes, stream records), the console its key.
+                let decoded = try item.item()
+                try ItemTable.write(
+                    table: table, itemKey: key, old: item, oldItem: decoded, new: nil, reader: draft.reader, into: &draft.changes, byTTL: true)
+                gone.append(Engine.ExpiredItem(table: name, key: Engine.keyAttributes(of: decoded, in: table), expiresAt: expiry, deletedAt: now))
             }
             return gone
         }

@@ -13,8 +13,7 @@ enum ParameterValues {
 /// Looks up the table a data-plane request names (after its validation, as DynamoDB orders it).
 extension Engine {
     func dataTable(_ name: String) throws(DynamoError) -> TableDefinition {
-        guard let table = tables.table(name), transient?.transition(name)?.status != .creating else { throw DynamoError.resourceNotFound }
-        return table
+        try dataTableEntry(name).definition
     }
 }
 
