@@ -124,6 +124,21 @@ def test_a_table_an_item_a_ttl_countdown_and_a_zone_through_the_ui(server, brows
     wait_for(browser, lambda d: ddb.get_item(TableName="carts", Key={"sid": {"S": "s-1"}}, ConsistentRead=True)["Item"]["total"] == {"N": "50"})
     browser.save_screenshot(os.path.join(SHOTS, "2-item.png"))
 
+    # An item with a set cannot round-trip through plain JSON: the console refuses to save it so.
+    ddb.put_item(TableName="carts", Item={"sid": {"S": "s-2"}, "tags": {"SS": ["a", "b"]}})
+    browser.find_element(By.ID, "scan-run").click()
+    wait_for(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#items tr[data-key]")) == 2)
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#items tr[data-key]") if "s-2" in r.get_attribute("data-key"))
+    row.click()
+    wait_for(browser, lambda d: '"SS"' in d.find_element(By.ID, "item-editor").get_attribute("value"))
+    browser.find_element(By.CSS_SELECTOR, "input[name=item-format][value=plain]").click()
+    browser.find_element(By.ID, "item-save").click()
+    wait_for(browser, EC.text_to_be_present_in_element((By.ID, "status"), "save it as DynamoDB JSON"))
+    assert ddb.get_item(TableName="carts", Key={"sid": {"S": "s-2"}}, ConsistentRead=True)["Item"]["tags"] == {"SS": ["a", "b"]}
+    browser.find_element(By.CSS_SELECTOR, "input[name=item-format][value=dynamo]").click()
+    browser.find_element(By.ID, "item-delete").click()
+    wait_for(browser, lambda d: "Item" not in ddb.get_item(TableName="carts", Key={"sid": {"S": "s-2"}}, ConsistentRead=True))
+
     # The TTL tab counts down; advancing the clock with the header's button deletes the item.
     browser.find_element(By.CSS_SELECTOR, ".tabs button[data-tab='ttl']").click()
     wait_for(browser, lambda d: text_of(d, "#ttl-upcoming tr[data-key] .countdown") == "1 m 30 s")

@@ -244,6 +244,16 @@ enum ConsoleScript {
           loadItems();
         }
         function format() { return document.querySelector("input[name=item-format]:checked").value; }
+        // Plain JSON has no sets, no binary and no numbers beyond a double's precision: an item with
+        // any of them is saved from DynamoDB JSON only, or its types would change.
+        function plainLoses(av) {
+          const [type, v] = Object.entries(av)[0];
+          if (type === "SS" || type === "NS" || type === "BS" || type === "B") return true;
+          if (type === "N") return String(Number(v)) !== v;
+          if (type === "L") return v.some(plainLoses);
+          if (type === "M") return Object.values(v).some(plainLoses);
+          return false;
+        }
         function show(item) { $("item-editor").value = JSON.stringify(format() === "plain" ? plainItem(item) : item, null, 2); }
         function editedItem() {
           const parsed = JSON.parse($("item-editor").value);
@@ -285,6 +295,9 @@ enum ConsoleScript {
         }
         async function saveItem() {
           const t = S.selectedTable;
+          if (format() === "plain" && S.editing && Object.values(S.editing.item).some(plainLoses)) {
+            return flash("This item holds sets, binary values or long numbers, which plain JSON cannot keep: save it as DynamoDB JSON", true);
+          }
           let item;
           try { item = editedItem(); } catch (e) { return flash("The item is not valid JSON: " + e.message, true); }
           const done = await attempt("PutItem", () => ddb("PutItem", { TableName: t.name, Item: item }));
