@@ -67,19 +67,21 @@ enum PartiQLStatements {
     }
 
     /// Statements already parsed, by text: clients send the same parameterised few again and again.
-    /// Only statements that parsed are kept; a client sending endless distinct ones empties it now and then.
-    private static let parsed = Mutex<[String: (PartiQLStatement, Int)]>([:])
+    /// Only statements that parsed are kept, 512 of them or 1 MB of text at most; a client sending
+    /// endless distinct ones empties it now and then.
+    private static let parsed = Mutex<(entries: [String: (PartiQLStatement, Int)], bytes: Int)>(([:], 0))
 
     static func parse(_ text: String, parameters: Int) throws(DynamoError) -> PartiQLStatement {
         do {
             let (statement, count): (PartiQLStatement, Int)
-            if let cached = parsed.withLock({ $0[text] }) {
+            if let cached = parsed.withLock({ $0.entries[text] }) {
                 (statement, count) = cached
             } else {
                 (statement, count) = try PartiQLParser.parse(text)
-                parsed.withLock { entries in
-                    if entries.count >= 512 { entries.removeAll(keepingCapacity: true) }
-                    entries[text] = (statement, count)
+                parsed.withLock { cache in
+                    if cache.entries.count >= 512 || cache.bytes + text.utf8.count > 1 << 20 { cache = ([:], 0) }
+                    cache.entries[text] = (statement, count)
+                    cache.bytes += text.utf8.count
                 }
             }
             if count != parameters { throw DynamoError.parameterCountMismatch }
